@@ -1,0 +1,1 @@
+"""The edges to AWS: one small class per service, real boto3 underneath, injected into the steps."""

@@ -1,0 +1,1 @@
+"""The money core: pure functions over plain data, the clock passed in. No boto3, no environment."""

@@ -1,0 +1,27 @@
+"""Lambda: DecideTarget state (one target's measurements → actions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from ..runtime import settings
+from ..steps.decide_target import decide_target
+from .events import DecideTargetEvent
+from .observability import identify, logger
+
+
+@logger.inject_lambda_context(clear_state=True)
+@event_parser(model=DecideTargetEvent)
+def handler(event: DecideTargetEvent, context: LambdaContext) -> dict[str, Any]:
+    env = settings()
+    identify(account=event.target.account, region=event.target.region)
+    results = decide_target(target=event.target, measurements=event.measurements, config=env.config)
+    logger.info("target decided", extra={"actions": {r.name: r.action for r in results}})
+    return {
+        "target": event.target.to_payload(),
+        "instanceConcurrency": event.instance_concurrency,
+        "actions": [r.to_payload() for r in results],
+    }

@@ -1,0 +1,36 @@
+"""Lambda: SummarizeRun state (the run's summary; the daily report on the report schedule)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from ..notifications.channels import configured_channels
+from ..notifications.report import render_report
+from ..runtime import settings
+from ..steps.summarize_run import collect_outcomes, summarize_run
+from .events import SummarizeRunEvent
+from .observability import logger
+
+
+@logger.inject_lambda_context(clear_state=True)
+@event_parser(model=SummarizeRunEvent)
+def handler(event: SummarizeRunEvent, context: LambdaContext) -> dict[str, Any]:
+    env = settings()
+    outcomes = collect_outcomes(event.target_results)
+    summary = summarize_run(
+        run_id=event.run_id, now=event.now, mode=event.mode, outcomes=outcomes, plan_errors=event.plan_errors
+    )
+    logger.info("run summarized", extra={"summary": summary.to_payload()})
+    answer: dict[str, Any] = {"summary": summary.to_payload()}
+    if event.mode == "report":
+        subject, text = render_report(outcomes, summary, bytes_per_gb=env.config.bytes_per_gb)
+        for channel in configured_channels(env):
+            try:
+                channel.send(subject, text)
+            except Exception as exc:
+                logger.error("report delivery failed", extra={"channel": channel.name, "error": str(exc)})
+        answer["report"] = {"subject": subject, "lines": len(text.splitlines())}
+    return answer

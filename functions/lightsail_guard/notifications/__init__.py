@@ -1,0 +1,1 @@
+"""What reaches people: alert and report text, and the channels that carry it."""

@@ -1,0 +1,1 @@
+"""What each Task state does: plain functions with their collaborators passed in (no globals)."""

@@ -1,0 +1,72 @@
+"""SummarizeRun: every target's outcome → the run's summary (and, on the report schedule, the report)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from ..model.messages import InstanceResult, Message
+
+
+class TargetOutcome(Message):
+    account: str
+    region: str
+    account_name: str | None = None
+    error: str | None = None
+    results: list[InstanceResult] = []
+
+
+class RunSummary(Message):
+    run_id: str
+    now: str
+    mode: str
+    targets: int
+    failed_targets: int
+    instances: int
+    verdicts: dict[str, int]
+    stops: int
+    notifications: int
+    errors: list[str]
+
+
+def collect_outcomes(target_results: list[dict[str, Any]]) -> list[TargetOutcome]:
+    """Normalise the Map's output: a finished target carries results; a failed one an error."""
+    outcomes = []
+    for entry in target_results:
+        target = entry.get("target") or {}
+        base = {
+            "account": target.get("account", "?"),
+            "region": target.get("region", "?"),
+            "account_name": target.get("accountName"),
+        }
+        if "error" in entry:
+            error = entry["error"] or {}
+            from .decide_target import _cause
+
+            outcomes.append(TargetOutcome(**base, error=f"{error.get('Error', 'Error')}: {_cause(error)}"))
+        else:
+            results = [InstanceResult.model_validate(r) for r in entry.get("outcomes") or []]
+            outcomes.append(TargetOutcome(**base, results=results))
+    return sorted(outcomes, key=lambda o: (o.account, o.region))
+
+
+def summarize_run(
+    *, run_id: str, now: str, mode: str, outcomes: list[TargetOutcome], plan_errors: list[dict[str, Any]]
+) -> RunSummary:
+    results = [r for o in outcomes for r in o.results]
+    errors = [f"{e.get('target')}: {e.get('error')}" for e in plan_errors]
+    errors += [f"{o.account}/{o.region}: {o.error}" for o in outcomes if o.error]
+    return RunSummary(
+        run_id=run_id,
+        now=now,
+        mode=mode,
+        targets=len(outcomes),
+        failed_targets=sum(1 for o in outcomes if o.error),
+        instances=len(results),
+        verdicts=dict(sorted(Counter(r.verdict for r in results).items())),
+        stops=sum(
+            1 for r in results if r.action == "stop" and r.stop_result and not r.stop_result.startswith("not")
+        ),
+        notifications=sum(1 for r in results if r.notified),
+        errors=errors,
+    )
