@@ -38,6 +38,9 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         "DecideTarget", "lightsail_guard.handlers.decide_target.handler", "Pools and actions per target"
     ),
     FunctionSpec("StopInstance", "lightsail_guard.handlers.stop_instance.handler", "Stops one instance"),
+    FunctionSpec(
+        "StartInstance", "lightsail_guard.handlers.start_instance.handler", "Starts one instance (new month)"
+    ),
     FunctionSpec("Notify", "lightsail_guard.handlers.notify.handler", "Sends one alert"),
     FunctionSpec(
         "SummarizeRun", "lightsail_guard.handlers.summarize_run.handler", "Run summary and report", 120, 512

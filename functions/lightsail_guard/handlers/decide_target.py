@@ -7,9 +7,11 @@ from typing import Any
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from ..core.billing_period import parse_instant
 from ..runtime import settings
 from ..steps.decide_target import decide_target
 from .events import DecideTargetEvent
+from .ledger import ledger_for
 from .observability import identify, logger
 
 
@@ -18,7 +20,13 @@ from .observability import identify, logger
 def handler(event: DecideTargetEvent, context: LambdaContext) -> dict[str, Any]:
     env = settings()
     identify(account=event.target.account, region=event.target.region)
-    results = decide_target(target=event.target, measurements=event.measurements, config=env.config)
+    results = decide_target(
+        target=event.target,
+        measurements=event.measurements,
+        config=env.config,
+        now=parse_instant(event.now, field="now"),
+        ledger=ledger_for(env),
+    )
     logger.info("target decided", extra={"actions": {r.name: r.action for r in results}})
     return {
         "target": event.target.to_payload(),

@@ -28,6 +28,7 @@ from .member_roles import AssumeRoleGate
 HUB_ACCOUNT = "123456789012"  # moto's default account: the hub's credentials resolve to it
 HUB_REGION = "us-east-1"
 STATE_MACHINE_NAME = "lightsail-guard"
+LEDGER_TABLE = "lightsail-guard-ledger"
 _ENV_KEYS = (
     CONFIG_VARIABLE,
     "AWS_REGION",
@@ -136,7 +137,19 @@ class LocalAws:
                 "ALERT_TOPIC_ARN": self.topic_arn,
             }
         )
-        os.environ.pop("LEDGER_TABLE", None)
+        hub.client("dynamodb").create_table(
+            TableName=LEDGER_TABLE,
+            KeySchema=[
+                {"AttributeName": "pk", "KeyType": "HASH"},
+                {"AttributeName": "sk", "KeyType": "RANGE"},
+            ],
+            AttributeDefinitions=[
+                {"AttributeName": "pk", "AttributeType": "S"},
+                {"AttributeName": "sk", "AttributeType": "S"},
+            ],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        os.environ["LEDGER_TABLE"] = LEDGER_TABLE
         self._create_member_roles()
         sfn = hub.client("stepfunctions")
         self.state_machine_arn = sfn.create_state_machine(

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-Action = Literal["stop", "notify", "none"]
+Action = Literal["stop", "start", "notify", "none"]
 
 
 class Message(BaseModel):
@@ -76,12 +76,18 @@ class InstanceResult(Message):
     verdict: Literal["ok", "warn", "stop", "unknown", "error"]
     level: float | None = None
     reason: str
+    #: Only the guard's own tags (``lightsail-guard:*``), and only when there are any.
+    tags: dict[str, str] | None = None
     pool: str | None = None
+    pool_used_bytes: float | None = None
+    pool_allowance_bytes: float | None = None
     action: Action = "none"
     dry_run: bool | None = None
     stop_result: str | None = None
+    start_result: str | None = None
     notified: bool | None = None
     error: str | None = None
     #: Set by the workflow's Catch when StopInstance or Notify failed (``{"Error", "Cause"}``).
     stop_error: dict[str, Any] | None = None
+    start_error: dict[str, Any] | None = None
     notify_error: dict[str, Any] | None = None

@@ -61,4 +61,5 @@ def check_instance(
         verdict=decision.verdict.value,
         level=decision.level,
         reason=decision.reason,
+        tags=instance.tags or None,
     )

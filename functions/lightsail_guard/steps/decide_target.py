@@ -1,14 +1,39 @@
-"""DecideTarget: turn one target's measurements into actions (stop, notify or nothing).
+"""DecideTarget: one target's measurements → the verdict and action of each instance.
 
-The state machine's Choice state routes on ``action``; this step decides what each result means.
+This is where the bill is reproduced: pools (account, region, bundle size) including instances deleted
+earlier this month, the projection to the next moment the guard can act, the policies from
+configuration and tags, the once-per-event rules (through the ledger's conditional writes) and the
+restart of instances the guard stopped last month. The state machine's Choice state routes on
+``action``; this step decides what each result means.
 """
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from ..adapters.ledger import Ledger, LedgerRecord
 from ..config.model import GuardConfig
+from ..core.billing_period import billing_period_at, format_instant, parse_instant
+from ..core.decision import Projection, Thresholds, Verdict, decide
+from ..core.policy import InstancePolicy, instance_policy
+from ..core.pools import PoolMember, PoolUsage, pool_key, pool_usage
+from ..core.projection import Reading, project, recent_rate
 from ..model.messages import InstanceResult, Target
+
+
+def describe_error(error: dict[str, Any]) -> str:
+    """``Error: message`` from a Step Functions error; Lambda errors carry JSON in ``Cause``."""
+    cause = error.get("Cause", "")
+    try:
+        parsed = json.loads(cause)
+    except (TypeError, ValueError):
+        parsed = None
+    message = parsed.get("errorMessage", cause) if isinstance(parsed, dict) else cause
+    return f"{error.get('Error', 'Error')}: {str(message)[:300]}"
 
 
 def error_result(target: Target, entry: dict[str, Any]) -> InstanceResult:
@@ -22,43 +47,265 @@ def error_result(target: Target, entry: dict[str, Any]) -> InstanceResult:
         arn=instance.get("arn"),
         state=instance.get("state"),
         bundle_id=instance.get("bundleId"),
+        created_at=instance.get("createdAt"),
         verdict="error",
-        reason=f"check failed: {error.get('Error', 'Error')}: {_cause(error)}",
+        reason=f"check failed: {describe_error(error)}",
         error=error.get("Error", "Error"),
     )
 
 
-def _cause(error: dict[str, Any]) -> str:
-    """Lambda errors arrive as a JSON string in ``Cause``; keep their message only."""
-    import json
-
-    cause = error.get("Cause", "")
-    try:
-        parsed = json.loads(cause)
-    except (TypeError, ValueError):
-        return str(cause)[:300]
-    if isinstance(parsed, dict):
-        return str(parsed.get("errorMessage", cause))[:300]
-    return str(cause)[:300]
+@dataclass(frozen=True, slots=True)
+class _Measured:
+    result: InstanceResult
+    policy: InstancePolicy
+    previous: LedgerRecord | None
+    projection: Projection | None
 
 
-def action_for(result: InstanceResult, *, dry_run: bool) -> str:
-    if result.verdict == "stop":
-        return "notify" if dry_run else "stop"
-    if result.verdict in ("warn", "unknown", "error"):
-        return "notify"
-    return "none"
+def _horizon(config: GuardConfig) -> float:
+    """Seconds until the guard can next act: next check + metric lag + the stop itself."""
+    return config.check_interval_minutes * 60 + config.metric_lag_seconds + config.stop_duration_seconds
+
+
+def _reading(record: LedgerRecord | None) -> Reading | None:
+    if record is None or record.last_reading_at is None or record.last_used_bytes is None:
+        return None
+    return Reading(parse_instant(record.last_reading_at), record.last_used_bytes)
+
+
+def _pools(
+    measured: list[_Measured], previous: dict[str, LedgerRecord], now: datetime, config: GuardConfig
+) -> tuple[dict[str, PoolUsage], dict[str, float | None]]:
+    """Pool usage and pool rate per pool key, members deleted earlier this month included."""
+    period = billing_period_at(now)
+    members: dict[str, list[PoolMember]] = defaultdict(list)
+    rates: dict[str, float | None] = defaultdict(float)
+    live = set()
+    for m in measured:
+        r = m.result
+        if not r.arn or not r.pool:
+            continue
+        live.add(r.arn)
+        members[r.pool].append(
+            PoolMember(
+                r.arn,
+                r.name,
+                r.full_allowance_bytes,
+                parse_instant(r.created_at or format_instant(now)),
+                r.used_bytes,
+            )
+        )
+        rate = None if m.projection is None else m.projection.rate_bytes_per_second
+        rates[r.pool] = None if rate is None or rates[r.pool] is None else rates[r.pool] + rate
+    for arn, record in previous.items():
+        if arn in live or not record.pool or not record.created_at:
+            continue
+        # Gone: its traffic still counts; its allowance only up to when it was last seen.
+        members[record.pool].append(
+            PoolMember(
+                arn,
+                record.name,
+                record.full_allowance_bytes,
+                parse_instant(record.created_at),
+                record.last_used_bytes,
+                gone_at=parse_instant(record.last_seen),
+            )
+        )
+    return {key: pool_usage(key, group, period) for key, group in members.items()}, dict(rates)
+
+
+def _final_decision(
+    m: _Measured,
+    pools: dict[str, PoolUsage],
+    rates: dict[str, float | None],
+    config: GuardConfig,
+    horizon: float,
+) -> InstanceResult:
+    r = m.result
+    if r.verdict == "error" or r.used_bytes is None:
+        return r  # unknown usage and failed checks keep the check's verdict and reason
+    thresholds = Thresholds(
+        stop_percent=m.policy.stop_percent,
+        warn_percents=tuple(w for w in config.warn_percents if w < m.policy.stop_percent),
+    )
+    pool = pools.get(r.pool or "")
+    if config.accounting == "pool" and pool is not None and pool.members > 1:
+        projection = (
+            project(pool.used_bytes, rates.get(pool.key), horizon_seconds=horizon)
+            if config.projection
+            else None
+        )
+        decision = decide(
+            used_bytes=pool.used_bytes,
+            allowance_bytes=pool.allowance_bytes,
+            state=r.state or "unknown",
+            thresholds=thresholds,
+            bytes_per_gb=config.bytes_per_gb,
+            projection=projection,
+            subject=pool.describe(),
+        )
+        r.pool_used_bytes = round(pool.used_bytes, 1)
+        r.pool_allowance_bytes = round(pool.allowance_bytes, 1)
+    else:
+        projection = m.projection if config.projection else None
+        decision = decide(
+            used_bytes=r.used_bytes,
+            allowance_bytes=r.allowance_bytes,
+            full_allowance_bytes=r.full_allowance_bytes,
+            state=r.state or "unknown",
+            thresholds=thresholds,
+            bytes_per_gb=config.bytes_per_gb,
+            projection=projection,
+        )
+    r.verdict = decision.verdict.value
+    r.level = decision.level
+    r.reason = decision.reason
+    r.percent = None if decision.percent is None else round(decision.percent, 3)
+    r.projected_percent = None if decision.projected_percent is None else round(decision.projected_percent, 3)
+    return r
+
+
+def _event_key(r: InstanceResult, dry_run: bool) -> str | None:
+    if r.verdict in ("unknown", "error"):
+        return r.verdict
+    if r.verdict == "stop":
+        return f"stop:{r.level:g}" + (":dry-run" if dry_run else "")
+    if r.verdict == "warn":
+        return f"warn:{r.level:g}"
+    return None
 
 
 def decide_target(
-    *, target: Target, measurements: list[dict[str, Any]], config: GuardConfig
+    *,
+    target: Target,
+    measurements: list[dict[str, Any]],
+    config: GuardConfig,
+    now: datetime,
+    ledger: Ledger,
 ) -> list[InstanceResult]:
-    results = []
+    period = billing_period_at(now)
+    month = period.label
+    previous = ledger.load(account=target.account, region=target.region, month=month)
+    horizon = _horizon(config)
+    stamp = format_instant(now)
+
+    measured: list[_Measured] = []
     for entry in measurements:
-        result = error_result(target, entry) if "error" in entry else InstanceResult.model_validate(entry)
-        result.role_arn = target.role_arn
-        result.external_id = target.external_id
-        result.action = action_for(result, dry_run=config.dry_run)
-        result.dry_run = config.dry_run or None
-        results.append(result)
+        r = error_result(target, entry) if "error" in entry else InstanceResult.model_validate(entry)
+        r.role_arn, r.external_id, r.dry_run = target.role_arn, target.external_id, config.dry_run or None
+        if r.arn and r.bundle_id is not None:
+            r.pool = pool_key(target.account, target.region, r.bundle_id, r.arn)
+        policy = instance_policy(
+            name=r.name,
+            tags=r.tags or {},
+            include=target.include,
+            exclude=target.exclude,
+            stop_percent=config.stop_percent,
+            warn_percents=config.warn_percents,
+        )
+        before = previous.get(r.arn or "")
+        projection = None
+        if r.used_bytes is not None:
+            rate = recent_rate(_reading(before), Reading(now, r.used_bytes))
+            projection = project(r.used_bytes, rate, horizon_seconds=horizon)
+        measured.append(_Measured(r, policy, before, projection))
+
+    pools, rates = _pools(measured, previous, now, config)
+    results = []
+    for m in measured:
+        r = _final_decision(m, pools, rates, config, horizon)
+        if m.policy.problems:
+            r.reason = f"{r.reason} [{'; '.join(m.policy.problems)}]"
+        record = _record_of(target, month, r, m.previous, stamp)
+        if record is not None:
+            ledger.save_reading(record)
+        r.action = _action(r, m.policy, record, ledger, config, now)
+        results.append(r)
+    if config.restart_next_month:
+        _restart_stopped_last_month(target, results, measured, ledger, period, now)
     return sorted(results, key=lambda r: r.name)
+
+
+def _record_of(
+    target: Target, month: str, r: InstanceResult, before: LedgerRecord | None, stamp: str
+) -> LedgerRecord | None:
+    if not r.arn:
+        return None
+    known = r.used_bytes is not None
+    return LedgerRecord(
+        account=target.account,
+        region=target.region,
+        month=month,
+        arn=r.arn,
+        name=r.name,
+        bundle_id=r.bundle_id or "",
+        pool=r.pool or "",
+        full_allowance_bytes=r.full_allowance_bytes,
+        created_at=r.created_at or "",
+        first_seen=(before.first_seen if before else "") or stamp,
+        last_seen=stamp,
+        # An unknown reading never overwrites the last known one: a deleted instance's traffic must survive.
+        last_reading_at=stamp if known else (before.last_reading_at if before else None),
+        last_used_bytes=r.used_bytes if known else (before.last_used_bytes if before else None),
+        last_bytes_in=r.bytes_in if known else (before.last_bytes_in if before else None),
+        last_bytes_out=r.bytes_out if known else (before.last_bytes_out if before else None),
+        state=r.state or "",
+        events=before.events if before else frozenset(),
+    )
+
+
+def _action(
+    r: InstanceResult,
+    policy: InstancePolicy,
+    record: LedgerRecord | None,
+    ledger: Ledger,
+    config: GuardConfig,
+    now: datetime,
+) -> str:
+    if not policy.may_notify:
+        return "none"
+    event = _event_key(r, config.dry_run)
+    if event is None:
+        return "none"
+    if r.verdict == Verdict.STOP and policy.may_stop and not config.dry_run and record is not None:
+        # A second execution at the same instant (an Express retry) finds the claim taken: no second call.
+        quiet = timedelta(minutes=config.check_interval_minutes) / 2
+        if not ledger.claim_stop(record, now=now, quiet=quiet):
+            return "none"
+        ledger.claim_event(record, event)
+        return "stop"
+    if r.verdict == Verdict.STOP and not policy.may_stop:
+        r.reason += " (tag lightsail-guard:mode=notify: no stop)"
+    if record is None:
+        return "notify"
+    return "notify" if ledger.claim_event(record, event) else "none"
+
+
+def _restart_stopped_last_month(
+    target: Target,
+    results: list[InstanceResult],
+    measured: list[_Measured],
+    ledger: Ledger,
+    period: Any,
+    now: datetime,
+) -> None:
+    """On the month's first check, start what the guard itself stopped last month (unless held)."""
+    if not ledger.claim_month_start(
+        account=target.account, region=target.region, month=period.label, now=now
+    ):
+        return
+    last_month = ledger.load(account=target.account, region=target.region, month=period.previous().label)
+    policies = {m.result.arn: m.policy for m in measured}
+    for r in results:
+        before = last_month.get(r.arn or "")
+        if before is None or not before.stopped_by_guard_at or r.state != "stopped":
+            continue
+        policy = policies.get(r.arn)
+        if policy is not None and (policy.hold or policy.mode == "off"):
+            r.reason += f" [stopped by the guard on {before.stopped_by_guard_at}; held: not restarted]"
+            continue
+        r.action = "start"
+        r.reason = (
+            f"new billing month {period.label}: starting again, stopped by the guard on "
+            f"{before.stopped_by_guard_at}"
+        )

@@ -6,6 +6,7 @@ from typing import Protocol
 
 from ..model.messages import InstanceResult
 from ..notifications.alert import render_alert
+from .decide_target import describe_error
 
 
 class Channel(Protocol):
@@ -22,9 +23,9 @@ def notify(
     Returns the item (``notified`` set when at least one channel took it) and the failures.
     """
     if item.stop_error:
-        from .decide_target import _cause
-
-        item.stop_result = f"stop failed: {item.stop_error.get('Error', 'Error')}: {_cause(item.stop_error)}"
+        item.stop_result = f"stop failed: {describe_error(item.stop_error)}"
+    if item.start_error:
+        item.start_result = f"start failed: {describe_error(item.start_error)}"
     subject, body = render_alert(item, bytes_per_gb=bytes_per_gb)
     failures: list[str] = []
     delivered = 0

@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Any
 
 from ..model.messages import InstanceResult, Message
+from .decide_target import describe_error
 
 
 class TargetOutcome(Message):
@@ -40,10 +41,7 @@ def collect_outcomes(target_results: list[dict[str, Any]]) -> list[TargetOutcome
             "account_name": target.get("accountName"),
         }
         if "error" in entry:
-            error = entry["error"] or {}
-            from .decide_target import _cause
-
-            outcomes.append(TargetOutcome(**base, error=f"{error.get('Error', 'Error')}: {_cause(error)}"))
+            outcomes.append(TargetOutcome(**base, error=describe_error(entry["error"] or {})))
         else:
             results = [InstanceResult.model_validate(r) for r in entry.get("outcomes") or []]
             outcomes.append(TargetOutcome(**base, results=results))
