@@ -140,14 +140,30 @@ class DynamoLedger:
         return records
 
     def save_reading(self, record: LedgerRecord) -> None:
-        names = {"#first": "firstSeen", "#acct": "account", "#reg": "region", "#exp": "expiresAt"}
+        names = {
+            "#first": "firstSeen",
+            "#acct": "account",
+            "#reg": "region",
+            "#month": "month",
+            "#arn": "arn",
+            "#exp": "expiresAt",
+        }
         values = {
             ":first": record.first_seen or record.last_seen,
             ":acct": record.account,
             ":reg": record.region,
+            ":month": record.month,
+            ":arn": record.arn,
             ":exp": _expires(record.month),
         }
-        sets = ["#first = if_not_exists(#first, :first)", "#acct = :acct", "#reg = :reg", "#exp = :exp"]
+        sets = [
+            "#first = if_not_exists(#first, :first)",
+            "#acct = :acct",
+            "#reg = :reg",
+            "#month = :month",
+            "#arn = :arn",
+            "#exp = :exp",
+        ]
         removes = []
         for i, name in enumerate(_READING_FIELDS):
             names[f"#f{i}"] = _camel(name)

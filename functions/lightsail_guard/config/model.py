@@ -12,7 +12,16 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 
 from ..core.decision import Thresholds
@@ -39,6 +48,15 @@ def _matches(pattern: re.Pattern[str], allowed: str):
 
     return check
 
+
+def _no_bool(value: Any) -> Any:
+    # JSON true would otherwise become 1.0: a 1 % stop line that stops everything.
+    if isinstance(value, bool):
+        raise ValueError(f"a number is required, got {str(value).lower()}")
+    return value
+
+
+Percent = Annotated[float, BeforeValidator(_no_bool)]
 
 AccountId = Annotated[str, AfterValidator(_matches(ACCOUNT_ID, "a 12-digit AWS account id"))]
 OuId = Annotated[
@@ -82,8 +100,8 @@ class GuardConfig(_Model):
     targets: list[TargetSpec] = Field(min_length=1)
 
     # -- money --------------------------------------------------------------------------------
-    stop_percent: float = Field(95.0, gt=0, le=100)
-    warn_percents: list[float] = Field(default_factory=lambda: [80.0, 90.0], max_length=5)
+    stop_percent: Percent = Field(95.0, gt=0, le=100)
+    warn_percents: list[Percent] = Field(default_factory=lambda: [80.0, 90.0], max_length=5)
     bytes_per_gb: int = 1_000_000_000
     accounting: Literal["pool", "instance"] = "pool"
     projection: bool = True
@@ -130,21 +148,34 @@ class GuardConfig(_Model):
     architecture: Literal["arm64", "x86_64"] = "arm64"
     log_retention_days: int = Field(30, ge=1, le=3653)
 
+    @field_validator("bytes_per_gb")
+    @classmethod
+    def _bytes_per_gb(cls, value: int) -> int:
+        if value not in BYTES_PER_GB_CHOICES:
+            raise ValueError(f"must be one of {list(BYTES_PER_GB_CHOICES)} (10^9 or 2^30), got {value}")
+        return value
+
+    @field_validator("report_time")
+    @classmethod
+    def _report_time(cls, value: str) -> str:
+        if not HHMM.fullmatch(value):
+            raise ValueError(f"allowed: HH:MM in 24-hour time, got {value!r}")
+        return value
+
+    @field_validator("report_timezone")
+    @classmethod
+    def _report_timezone(cls, value: str) -> str:
+        _check_timezone(value)
+        return value
+
     @model_validator(mode="after")
     def _consistent(self) -> GuardConfig:
-        if self.bytes_per_gb not in BYTES_PER_GB_CHOICES:
-            raise ValueError(
-                f"bytesPerGb must be one of {list(BYTES_PER_GB_CHOICES)} (10^9 or 2^30), got {self.bytes_per_gb}"
-            )
         try:
             self.thresholds()
         except ValueError as exc:
             raise ValueError(
                 str(exc).replace("warn_percents", "warnPercents").replace("stop_percent", "stopPercent")
             ) from None
-        if not HHMM.fullmatch(self.report_time):
-            raise ValueError(f"reportTime must be HH:MM in 24-hour time, got {self.report_time!r}")
-        _check_timezone(self.report_timezone)
         return self
 
     def thresholds(self) -> Thresholds:
@@ -160,7 +191,7 @@ def _check_timezone(name: str) -> None:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
     if not re.fullmatch(r"[A-Za-z0-9_+\-/]{1,64}", name) or name.startswith("/"):
-        raise ValueError(f"reportTimezone must be an IANA time zone such as Europe/Berlin, got {name!r}")
+        raise ValueError(f"allowed: an IANA time zone such as Europe/Berlin, got {name!r}")
     if not available_timezones():
         return
     try:

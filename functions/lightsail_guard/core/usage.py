@@ -41,9 +41,8 @@ def month_to_date_window(period: BillingPeriod, now: datetime) -> MetricWindow:
     A 300 s period over a whole month is 8,928 points: the API would answer an empty list. Daily
     points from the 1st at 00:00:00Z are at most 31 and include today's partial day.
     """
-    window = MetricWindow(start=period.start, end=max(as_utc(now), period.start), period=86400)
-    assert window.datapoints <= MAX_DATAPOINTS
-    return window
+    # Clamped to the period: a later clock must not pull next month's traffic into this one.
+    return MetricWindow(start=period.start, end=min(max(as_utc(now), period.start), period.end), period=86400)
 
 
 def sum_datapoints(points: Iterable[Mapping[str, Any]] | None) -> float | None:

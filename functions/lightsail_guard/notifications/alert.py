@@ -1,46 +1,289 @@
-"""The text of one alert: subject line and body, from an instance's result."""
+"""One alert about one instance: built once from its result, rendered for each channel.
+
+An alert says what happened (the first line; a dry run says so there), to which instance (account id
+and name, region), the figures (usage, allowance, percent, pool), the decision's reason unchanged, the
+action and whether it worked, and what the stop means for the instance's address (DOMAIN.md, "public
+IPv4": a stopped instance without a static IP gets a new public IPv4 on its next start).
+"""
 
 from __future__ import annotations
 
-from ..core.decision import format_gb
-from ..model.messages import InstanceResult
+from dataclasses import dataclass
+from html import escape
+from typing import Literal
 
-_HEADLINES = {
-    "stop": "STOPPED",
-    "warn": "Warning",
-    "unknown": "Usage unknown",
-    "error": "Check failed",
+from ..model.messages import InstanceResult
+from . import formatting as fmt
+
+AlertKind = Literal["warn", "stop", "start", "unknown", "error"]
+#: How the action ended: what a reader (or an event rule) needs to tell apart.
+Outcome = Literal["stopped", "stop-failed", "not-stopped", "dry-run", "started", "start-failed", "alerted"]
+
+SUBJECT_PREFIX = "Lightsail Guard: "
+SUBJECT_LIMIT = 99  # SNS: "less than 100 characters" (DOMAIN.md, "Notification channels")
+_STOPPED_STATES = frozenset({"stopping", "stopped"})
+_STARTED_STATES = frozenset({"pending", "running"})
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    kind: AlertKind
+    outcome: Outcome
+    #: ``True``/``False`` when an action was attempted; ``None`` for an alert-only outcome or a dry run.
+    succeeded: bool | None
+    headline: str
+    name: str
+    account: str
+    account_name: str | None
+    region: str
+    arn: str | None
+    state: str | None
+    bundle_id: str | None
+    static_ip: bool | None
+    ip_type: str | None
+    used_bytes: float | None
+    bytes_in: float | None
+    bytes_out: float | None
+    allowance_bytes: float | None
+    full_allowance_bytes: float | None
+    percent: float | None
+    projected_percent: float | None
+    level: float | None
+    pool: str | None
+    verdict: str
+    reason: str
+    action: str
+    action_result: str | None
+    dry_run: bool
+    #: The address consequence of a stop (or start), ``None`` when there is none.
+    address_note: str | None
+    bytes_per_gb: int
+
+    @property
+    def where(self) -> str:
+        return f"{self.account}/{self.region}"
+
+    @property
+    def pool_size(self) -> str | None:
+        """``nano`` for pool ``acct/region/nano``; ``None`` when the instance pools alone."""
+        if not self.pool:
+            return None
+        size = self.pool.rsplit("/", 1)[-1]
+        return None if size.startswith("instance:") else size
+
+
+def build_alert(item: InstanceResult, *, bytes_per_gb: int, account_name: str | None = None) -> Alert:
+    kind = _kind(item)
+    outcome, succeeded = _outcome(item, kind)
+    dry_run = bool(item.dry_run)
+    return Alert(
+        kind=kind,
+        outcome=outcome,
+        succeeded=succeeded,
+        headline=_headline(kind, outcome),
+        name=item.name,
+        account=item.account,
+        account_name=account_name or getattr(item, "account_name", None),
+        region=item.region,
+        arn=item.arn,
+        state=item.state,
+        bundle_id=item.bundle_id,
+        static_ip=item.static_ip,
+        ip_type=item.ip_type,
+        used_bytes=item.used_bytes,
+        bytes_in=item.bytes_in,
+        bytes_out=item.bytes_out,
+        allowance_bytes=item.allowance_bytes,
+        full_allowance_bytes=item.full_allowance_bytes,
+        percent=item.percent,
+        projected_percent=item.projected_percent,
+        level=item.level,
+        pool=item.pool,
+        verdict=item.verdict,
+        reason=item.reason,
+        action=item.action,
+        action_result=_action_result(item),
+        dry_run=dry_run,
+        address_note=_address_note(item, kind, outcome),
+        bytes_per_gb=bytes_per_gb,
+    )
+
+
+def _kind(item: InstanceResult) -> AlertKind:
+    if item.action == "start":
+        return "start"
+    if item.verdict in ("warn", "stop", "unknown", "error"):
+        return item.verdict  # type: ignore[return-value]
+    return "warn"  # an "ok" result is never sent; if it is, it reads as information, not as an action
+
+
+def _action_result(item: InstanceResult) -> str | None:
+    return getattr(item, "start_result", None) if item.action == "start" else item.stop_result
+
+
+def _outcome(item: InstanceResult, kind: AlertKind) -> tuple[Outcome, bool | None]:
+    if kind == "stop":
+        if item.dry_run or item.action != "stop":
+            return "dry-run", None
+        result = item.stop_result or ""
+        if item.stop_error or result.startswith("stop failed"):
+            return "stop-failed", False
+        if item.state in _STOPPED_STATES:
+            # Also when a repeated execution found it already stopping: what matters is where it is now.
+            return "stopped", True
+        if result.startswith("not stopped"):
+            return "not-stopped", False
+        return "stop-failed", False
+    if kind == "start":
+        if item.dry_run:
+            return "dry-run", None
+        return ("started", True) if item.state in _STARTED_STATES else ("start-failed", False)
+    return "alerted", None
+
+
+_HEADLINES: dict[tuple[str, str], str] = {
+    ("stop", "stopped"): "STOPPED",
+    ("stop", "stop-failed"): "STOP FAILED",
+    ("stop", "not-stopped"): "Over the stop line, not stopped",
+    ("stop", "dry-run"): "DRY RUN: would stop",
+    ("start", "started"): "Started",
+    ("start", "start-failed"): "START FAILED",
+    ("start", "dry-run"): "DRY RUN: would start",
+    ("warn", "alerted"): "Warning",
+    ("unknown", "alerted"): "Usage unknown",
+    ("error", "alerted"): "Check failed",
 }
 
 
-def headline(item: InstanceResult) -> str:
-    if item.verdict == "stop" and (item.dry_run or item.action != "stop"):
-        return "DRY RUN: would stop"
-    if item.verdict == "stop" and item.stop_result and item.stop_result.startswith("not stopped"):
-        return "Over the stop line"
-    return _HEADLINES.get(item.verdict, item.verdict)
+def _headline(kind: AlertKind, outcome: Outcome) -> str:
+    return _HEADLINES.get((kind, outcome), kind)
 
 
-def render_alert(item: InstanceResult, *, bytes_per_gb: int) -> tuple[str, str]:
-    where = f"{item.account}/{item.region}"
-    subject = f"Lightsail Guard: {headline(item)} {item.name} ({where})"
-    lines = [subject.removeprefix("Lightsail Guard: ")]
-    if item.dry_run:
-        lines[0] = "[dry run] " + lines[0]
-    lines += [
-        f"Instance: {item.name}",
-        f"Account: {item.account}",
-        f"Region: {item.region}",
-    ]
-    if item.used_bytes is not None and item.allowance_bytes:
-        lines.append(
-            f"Usage: {format_gb(item.used_bytes, bytes_per_gb)} of {format_gb(item.allowance_bytes, bytes_per_gb)}"
-            f" ({item.percent:.1f} %)"
+def _address_note(item: InstanceResult, kind: AlertKind, outcome: Outcome) -> str | None:
+    """C14: a stop without a static IP changes the public IPv4 at the next start; IPv6 addresses stay."""
+    if kind not in ("stop", "start") or item.static_ip or item.ip_type == "ipv6":
+        return None  # a static IP keeps its address; an IPv6-only instance has no public IPv4
+    ipv6 = " IPv6 addresses stay the same." if item.ip_type == "dualstack" else ""
+    if kind == "start":
+        if outcome != "started":
+            return None
+        return f"No static IP is attached: the instance has a new public IPv4 address.{ipv6}"
+    if outcome in ("stopped", "dry-run"):
+        verb = "would change" if outcome == "dry-run" else "changes"
+        return (
+            f"No static IP is attached: the public IPv4 address {verb} when the instance is next started."
+            f"{ipv6} Attach a static IP to keep the address."
         )
-    lines.append(f"Reason: {item.reason}")
-    if item.verdict == "stop":
-        if item.stop_result:
-            lines.append(f"Action: stop -> {item.stop_result}")
-        if not item.static_ip and item.action == "stop":
-            lines.append("Note: no static IP is attached: the public IPv4 address changes on the next start.")
-    return subject, "\n".join(lines)
+    return None
+
+
+# -- rendering --------------------------------------------------------------------------------------
+
+
+def alert_subject(alert: Alert) -> str:
+    """One line under 100 characters; a long name is shortened in the middle, the place is kept (C16)."""
+    dry = "[DRY RUN] " if alert.dry_run and alert.outcome != "dry-run" else ""
+    head = f"{SUBJECT_PREFIX}{dry}{alert.headline} "
+    tail = f" ({alert.where})"
+    name = " ".join(alert.name.split())
+    room = SUBJECT_LIMIT - len(head) - len(tail)
+    if room < 12:  # never the case with AWS's 12-digit accounts and region names; kept for safety
+        tail, room = "", SUBJECT_LIMIT - len(head)
+    return head + fmt.shorten_middle(name, room) + tail
+
+
+def _first_line(alert: Alert) -> str:
+    line = f"{alert.headline} {alert.name} ({fmt.account_label(alert.account, alert.account_name)}, {alert.region})"
+    if alert.dry_run and alert.outcome != "dry-run":
+        line = "[DRY RUN] " + line
+    return line
+
+
+def _facts(alert: Alert) -> list[tuple[str, str]]:
+    """(label, value) pairs, in the order every channel shows them."""
+    per_gb = alert.bytes_per_gb
+    facts = [
+        ("Instance", alert.name),
+        ("Account", fmt.account_label(alert.account, alert.account_name)),
+        ("Region", alert.region),
+    ]
+    if alert.state:
+        facts.append(("State", alert.state))
+    if alert.used_bytes is not None and alert.allowance_bytes:
+        facts.append(
+            (
+                "Usage",
+                f"{fmt.gb(alert.used_bytes, per_gb)} of {fmt.gb(alert.allowance_bytes, per_gb)} "
+                f"({fmt.percent(alert.percent)})",
+            )
+        )
+    elif alert.used_bytes is not None:
+        facts.append(("Usage", f"{fmt.gb(alert.used_bytes, per_gb)} (allowance unknown)"))
+    else:
+        facts.append(("Usage", "unknown"))
+    if (
+        alert.allowance_bytes
+        and alert.full_allowance_bytes
+        and (abs(alert.full_allowance_bytes - alert.allowance_bytes) > 0.5)
+    ):
+        facts.append(
+            (
+                "Allowance",
+                f"{fmt.gb(alert.full_allowance_bytes, per_gb)} a month, prorated to "
+                f"{fmt.gb(alert.allowance_bytes, per_gb)} (created this month)",
+            )
+        )
+    if alert.pool_size:
+        facts.append(("Pool", f"{alert.pool_size} bundles in {alert.where} share one allowance (pooled)"))
+    facts.append(("Reason", alert.reason))
+    facts.append(("Action", _action_text(alert)))
+    return facts
+
+
+def _action_text(alert: Alert) -> str:
+    result = alert.action_result
+    match alert.outcome:
+        case "stopped":
+            return f"stop: done, the instance is {alert.state}"
+        case "stop-failed":
+            return f"stop: FAILED ({result or 'no result'})"
+        case "not-stopped":
+            return f"stop: not done ({result})"
+        case "dry-run":
+            return f"none (dry run: the instance would be {'stopped' if alert.kind == 'stop' else 'started'})"
+        case "started":
+            return f"start: done, the instance is {alert.state}"
+        case "start-failed":
+            return f"start: FAILED ({result or 'no result'})"
+    return "alert only (no stop)"
+
+
+def alert_text(alert: Alert) -> str:
+    """Plain text for e-mail (SNS): the first line says what happened, then one fact per line."""
+    lines = [_first_line(alert), ""]
+    lines += [f"{label}: {value}" for label, value in _facts(alert)]
+    if alert.address_note:
+        lines.append(f"Note: {alert.address_note}")
+    if alert.arn:
+        lines.append(f"ARN: {alert.arn}")
+    return "\n".join(lines)
+
+
+def alert_html(alert: Alert) -> str:
+    """Telegram HTML: every dynamic value escaped (C9), only tags Telegram knows."""
+    first = _first_line(alert)
+    lines = [f"<b>{escape(first)}</b>"]
+    for label, value in _facts(alert):
+        shown = f"<code>{escape(value)}</code>" if label == "Instance" else escape(value)
+        lines.append(f"<b>{escape(label)}:</b> {shown}")
+    if alert.address_note:
+        lines.append(f"⚠️ {escape(alert.address_note)}")
+    return "\n".join(lines)
+
+
+def render_alert(
+    item: InstanceResult, *, bytes_per_gb: int, account_name: str | None = None
+) -> tuple[str, str]:
+    """(subject, plain-text body): the form every text channel can carry."""
+    alert = build_alert(item, bytes_per_gb=bytes_per_gb, account_name=account_name)
+    return alert_subject(alert), alert_text(alert)

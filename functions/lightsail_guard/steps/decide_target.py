@@ -165,10 +165,14 @@ def _final_decision(
     return r
 
 
-def _event_key(r: InstanceResult, dry_run: bool) -> str | None:
+def _event_key(r: InstanceResult, policy: InstancePolicy, dry_run: bool) -> str | None:
+    """The once-per-month identity of what this result would alert about."""
     if r.verdict in ("unknown", "error"):
         return r.verdict
-    if r.verdict == "stop":
+    if r.verdict == "stop" or (
+        r.verdict == "warn" and r.level is not None and r.level >= policy.stop_percent
+    ):
+        # Over the stop line: one event, whether the guard stops it or finds it already stopped.
         return f"stop:{r.level:g}" + (":dry-run" if dry_run else "")
     if r.verdict == "warn":
         return f"warn:{r.level:g}"
@@ -264,7 +268,7 @@ def _action(
 ) -> str:
     if not policy.may_notify:
         return "none"
-    event = _event_key(r, config.dry_run)
+    event = _event_key(r, policy, config.dry_run)
     if event is None:
         return "none"
     if r.verdict == Verdict.STOP and policy.may_stop and not config.dry_run and record is not None:
