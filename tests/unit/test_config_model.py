@@ -179,7 +179,7 @@ def test_config_is_frozen() -> None:
 
 def test_model_validate_directly_also_checks_consistency() -> None:
     """Given GuardConfig built without load_config, when bytesPerGb is 1024, then it is still refused."""
-    with pytest.raises(ValueError, match="bytesPerGb\\n.*must be one of"):
+    with pytest.raises(ValueError, match=r"bytesPerGb\n.*must be one of"):
         GuardConfig.model_validate(minimal(bytesPerGb=1024))
 
 

@@ -201,10 +201,9 @@ class LocalAws:
             from ..core.billing_period import format_instant
 
             payload["now"] = format_instant(now)
+        # Named explicitly: moto names an unnamed execution "None" (AWS would pick a UUID).
         started = sfn.start_execution(
-            stateMachineArn=self.state_machine_arn,
-            input=json.dumps(payload),
-            **({"name": name} if name else {}),
+            stateMachineArn=self.state_machine_arn, input=json.dumps(payload), name=name or str(uuid.uuid4())
         )
         arn = started["executionArn"]
         deadline = time.monotonic() + 300
