@@ -79,3 +79,21 @@ def render_definition(function_arns: Mapping[str, str], text: str | None = None)
     rendered = _PLACEHOLDER.sub(lambda m: function_arns[m.group(1)], text)
     json.loads(rendered)  # still valid JSON: an ARN never carries quotes
     return rendered
+
+
+def state_names(definition: str | None = None) -> list[str]:
+    """Every state's name in document order, Map iterations' states included (the console's graph)."""
+    document = json.loads(definition_path().read_text() if definition is None else definition)
+    names: list[str] = []
+
+    def walk(states: dict) -> None:
+        for name, state in states.items():
+            names.append(name)
+            processor = state.get("ItemProcessor") or state.get("Iterator")
+            if processor:
+                walk(processor["States"])
+            for branch in state.get("Branches", []):
+                walk(branch["States"])
+
+    walk(document["States"])
+    return names

@@ -51,6 +51,19 @@ class LedgerRecord:
     last_bytes_in: float | None = None
     last_bytes_out: float | None = None
     state: str = ""
+    static_ip: bool | None = None
+    ip_type: str | None = None
+    # The last decision (the run's detail lives here, not in the workflow's payload).
+    decided_at: str | None = None
+    allowance_bytes: float | None = None
+    verdict: str | None = None
+    level: float | None = None
+    percent: float | None = None
+    projected_percent: float | None = None
+    pool_used_bytes: float | None = None
+    pool_allowance_bytes: float | None = None
+    reason: str | None = None
+    action: str | None = None
     events: frozenset[str] = field(default_factory=frozenset)
     stop_requested_at: str | None = None
     stopped_by_guard_at: str | None = None
@@ -74,18 +87,11 @@ def _expires(month: str) -> int:
 
 
 _READING_FIELDS = (
-    "name",
-    "bundle_id",
-    "pool",
-    "full_allowance_bytes",
-    "created_at",
-    "last_seen",
-    "last_reading_at",
-    "last_used_bytes",
-    "last_bytes_in",
-    "last_bytes_out",
-    "state",
-)
+    "name", "bundle_id", "pool", "full_allowance_bytes", "created_at", "last_seen", "last_reading_at",
+    "last_used_bytes", "last_bytes_in", "last_bytes_out", "state", "static_ip", "ip_type", "decided_at",
+    "allowance_bytes", "verdict", "level", "percent", "projected_percent", "pool_used_bytes",
+    "pool_allowance_bytes", "reason", "action",
+)  # fmt: skip
 
 
 def _camel(name: str) -> str:

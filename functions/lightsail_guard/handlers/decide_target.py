@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from aws_lambda_powertools.utilities.parser import event_parser
@@ -27,9 +28,14 @@ def handler(event: DecideTargetEvent, context: LambdaContext) -> dict[str, Any]:
         now=parse_instant(event.now, field="now"),
         ledger=ledger_for(env),
     )
-    logger.info("target decided", extra={"actions": {r.name: r.action for r in results}})
+    acted = [r for r in results if r.action != "none"]
+    logger.info(
+        "target decided", extra={"actions": {r.name: r.action for r in acted}, "instances": len(results)}
+    )
+    # Only what needs an action travels on; every result is in the ledger (payloads stay small).
     return {
         "target": event.target.to_payload(),
         "instanceConcurrency": event.instance_concurrency,
-        "actions": [r.to_payload() for r in results],
+        "counts": dict(sorted(Counter(r.verdict for r in results).items())),
+        "actions": [r.to_payload() for r in acted],
     }

@@ -10,8 +10,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from ..notifications.channels import configured_channels
 from ..notifications.report import render_report
 from ..runtime import settings
-from ..steps.summarize_run import collect_outcomes, summarize_run
+from ..steps.summarize_run import collect_outcomes, summarize_run, with_every_instance
 from .events import SummarizeRunEvent
+from .ledger import ledger_for
 from .observability import logger
 
 
@@ -26,6 +27,8 @@ def handler(event: SummarizeRunEvent, context: LambdaContext) -> dict[str, Any]:
     logger.info("run summarized", extra={"summary": summary.to_payload()})
     answer: dict[str, Any] = {"summary": summary.to_payload()}
     if event.mode == "report":
+        ledger = ledger_for(env)
+        outcomes = [with_every_instance(o, ledger, event.now) for o in outcomes]
         subject, text = render_report(outcomes, summary, bytes_per_gb=env.config.bytes_per_gb)
         for channel in configured_channels(env):
             try:

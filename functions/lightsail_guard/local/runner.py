@@ -10,8 +10,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
+from ..adapters.ledger import DynamoLedger
 from ..core.billing_period import format_instant
-from .environment import Execution, LocalAws
+from ..steps.summarize_run import collect_outcomes, with_every_instance
+from ..workflow import state_names
+from .environment import HUB_REGION, LEDGER_TABLE, Execution, LocalAws
 from .scenario import InstanceSpec, Scenario
 
 #: The fields recorded per instance per run (in this order in JSON and tables).
@@ -171,10 +174,10 @@ def _create(fake: Any, account: str, region: str, spec: InstanceSpec) -> None:
 
 
 def _path(execution: Execution) -> list[dict[str, Any]]:
-    """States entered, in first-entered order, with how many times (the console's graph, as a list)."""
+    """States entered and how many times, in the definition's order (Map iterations run in parallel,
+    so the order they were entered in varies from run to run; the definition's does not)."""
     counts = Counter(execution.states_entered())
-    order = list(dict.fromkeys(execution.states_entered()))
-    return [{"state": s, "entered": counts[s]} for s in order]
+    return [{"state": s, "entered": counts[s]} for s in state_names() if counts[s]]
 
 
 def _record(
@@ -186,24 +189,22 @@ def _record(
     invocations: int,
     inbox: list[dict[str, str]],
 ) -> dict[str, Any]:
+    # Per instance: every decision of this run from the ledger, with the outcome of the actions
+    # taken from the workflow (what SummarizeRun sees in report mode).
     summary_input = execution.state_input("SummarizeRun") or {}
     instances: list[dict[str, Any]] = []
     target_errors: list[dict[str, Any]] = []
-    for entry in summary_input.get("targetResults", []):
-        target = entry.get("target", {})
-        if "error" in entry:
-            error = entry["error"]
+    ledger = DynamoLedger(LEDGER_TABLE, region=HUB_REGION)
+    for outcome in collect_outcomes(summary_input.get("targetResults", [])):
+        if outcome.error:
+            error, _, cause = outcome.error.partition(": ")
             target_errors.append(
-                {
-                    "account": target.get("account"),
-                    "region": target.get("region"),
-                    "error": error.get("Error"),
-                    "cause": _short_cause(error.get("Cause", "")),
-                }
+                {"account": outcome.account, "region": outcome.region, "error": error, "cause": cause}
             )
             continue
-        for outcome in entry.get("outcomes", []):
-            instances.append({k: outcome.get(k) for k in INSTANCE_FIELDS})
+        for result in with_every_instance(outcome, ledger, format_instant(instant)).results:
+            row = result.model_dump(mode="json", by_alias=True)
+            instances.append({k: row.get(k) for k in INSTANCE_FIELDS})
     instances.sort(key=lambda r: (r["account"], r["region"], r["name"]))
     return {
         "at": format_instant(instant),
@@ -221,16 +222,6 @@ def _record(
         "summary": (execution.output or {}).get("summary"),
         "notifications": sorted(inbox, key=lambda m: (m["subject"], m["body"])),
     }
-
-
-def _short_cause(cause: str) -> str:
-    import json
-
-    try:
-        parsed = json.loads(cause)
-        return str(parsed.get("errorMessage", cause)) if isinstance(parsed, dict) else cause
-    except ValueError:
-        return cause
 
 
 def bundled_scenario(name: str) -> Path:

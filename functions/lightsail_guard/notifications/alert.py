@@ -17,7 +17,9 @@ from . import formatting as fmt
 
 AlertKind = Literal["warn", "stop", "start", "unknown", "error"]
 #: How the action ended: what a reader (or an event rule) needs to tell apart.
-Outcome = Literal["stopped", "stop-failed", "not-stopped", "dry-run", "started", "start-failed", "alerted"]
+Outcome = Literal[
+    "stopped", "stop-failed", "not-stopped", "dry-run", "started", "start-failed", "not-started", "alerted"
+]
 
 SUBJECT_PREFIX = "Lightsail Guard: "
 SUBJECT_LIMIT = 99  # SNS: "less than 100 characters" (DOMAIN.md, "Notification channels")
@@ -118,13 +120,15 @@ def _kind(item: InstanceResult) -> AlertKind:
 
 
 def _action_result(item: InstanceResult) -> str | None:
-    return getattr(item, "start_result", None) if item.action == "start" else item.stop_result
+    return item.start_result if item.action == "start" else item.stop_result
 
 
 def _outcome(item: InstanceResult, kind: AlertKind) -> tuple[Outcome, bool | None]:
     if kind == "stop":
-        if item.dry_run or item.action != "stop":
+        if item.dry_run:
             return "dry-run", None
+        if item.action != "stop":
+            return "alerted", None  # over the line but not to be stopped (tag mode=notify)
         result = item.stop_result or ""
         if item.stop_error or result.startswith("stop failed"):
             return "stop-failed", False
@@ -137,7 +141,14 @@ def _outcome(item: InstanceResult, kind: AlertKind) -> tuple[Outcome, bool | Non
     if kind == "start":
         if item.dry_run:
             return "dry-run", None
-        return ("started", True) if item.state in _STARTED_STATES else ("start-failed", False)
+        result = item.start_result or ""
+        if item.start_error or result.startswith("start failed"):
+            return "start-failed", False
+        if item.state in _STARTED_STATES:
+            return "started", True
+        if result.startswith("not started"):
+            return "not-started", False
+        return "start-failed", False
     return "alerted", None
 
 
@@ -146,8 +157,10 @@ _HEADLINES: dict[tuple[str, str], str] = {
     ("stop", "stop-failed"): "STOP FAILED",
     ("stop", "not-stopped"): "Over the stop line, not stopped",
     ("stop", "dry-run"): "DRY RUN: would stop",
+    ("stop", "alerted"): "Over the stop line (alert only)",
     ("start", "started"): "Started",
     ("start", "start-failed"): "START FAILED",
+    ("start", "not-started"): "Not started",
     ("start", "dry-run"): "DRY RUN: would start",
     ("warn", "alerted"): "Warning",
     ("unknown", "alerted"): "Usage unknown",
@@ -255,6 +268,8 @@ def _action_text(alert: Alert) -> str:
             return f"start: done, the instance is {alert.state}"
         case "start-failed":
             return f"start: FAILED ({result or 'no result'})"
+        case "not-started":
+            return f"start: not done ({result})"
     return "alert only (no stop)"
 
 

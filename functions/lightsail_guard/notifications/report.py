@@ -308,7 +308,8 @@ def _instance_line(
         used_bytes=used,
         bytes_out=result.bytes_out,
         allowance_bytes=result.allowance_bytes,
-        percent=result.percent,
+        # The instance's own share (in pool accounting the result's percent is the pool's).
+        percent=100.0 * used / result.allowance_bytes if result.allowance_bytes else result.percent,
         stop_percent=stop_percent,
         pool=result.pool,
         reason=result.reason,
@@ -336,7 +337,7 @@ def action_text(result: InstanceResult) -> str:
             if result.notified is False
             else "alert"
         )
-    return "none"
+    return "none" if result.verdict == "ok" else "no new alert this run"
 
 
 def _pool_line(

@@ -221,12 +221,14 @@ def decide_target(
         if m.policy.problems:
             r.reason = f"{r.reason} [{'; '.join(m.policy.problems)}]"
         record = _record_of(target, month, r, m.previous, stamp)
-        if record is not None:
-            ledger.save_reading(record)
         r.action = _action(r, m.policy, record, ledger, config, now)
         results.append(r)
     if config.restart_next_month:
         _restart_stopped_last_month(target, results, measured, ledger, period, now)
+    for r, m in zip(results, measured, strict=True):
+        record = _record_of(target, month, r, m.previous, stamp)
+        if record is not None:
+            ledger.save_reading(record)
     return sorted(results, key=lambda r: r.name)
 
 
@@ -254,6 +256,18 @@ def _record_of(
         last_bytes_in=r.bytes_in if known else (before.last_bytes_in if before else None),
         last_bytes_out=r.bytes_out if known else (before.last_bytes_out if before else None),
         state=r.state or "",
+        static_ip=r.static_ip,
+        ip_type=r.ip_type,
+        decided_at=stamp,
+        allowance_bytes=r.allowance_bytes,
+        verdict=r.verdict,
+        level=r.level,
+        percent=r.percent,
+        projected_percent=r.projected_percent,
+        pool_used_bytes=r.pool_used_bytes,
+        pool_allowance_bytes=r.pool_allowance_bytes,
+        reason=r.reason,
+        action=r.action,
         events=before.events if before else frozenset(),
     )
 
@@ -313,3 +327,34 @@ def _restart_stopped_last_month(
             f"new billing month {period.label}: starting again, stopped by the guard on "
             f"{before.stopped_by_guard_at}"
         )
+
+
+def result_of(record: LedgerRecord, *, role_arn: str | None = None) -> InstanceResult:
+    """The last decision recorded for an instance, as a result (what reports and the runner show)."""
+    known = record.verdict not in ("unknown", "error", None)
+    return InstanceResult(
+        account=record.account,
+        region=record.region,
+        name=record.name,
+        arn=record.arn,
+        state=record.state or None,
+        bundle_id=record.bundle_id or None,
+        static_ip=record.static_ip,
+        ip_type=record.ip_type,
+        created_at=record.created_at or None,
+        bytes_in=record.last_bytes_in if known else None,
+        bytes_out=record.last_bytes_out if known else None,
+        used_bytes=record.last_used_bytes if known else None,
+        allowance_bytes=record.allowance_bytes,
+        full_allowance_bytes=record.full_allowance_bytes,
+        percent=record.percent,
+        projected_percent=record.projected_percent,
+        verdict=record.verdict or "unknown",
+        level=record.level,
+        reason=record.reason or "",
+        pool=record.pool or None,
+        pool_used_bytes=record.pool_used_bytes,
+        pool_allowance_bytes=record.pool_allowance_bytes,
+        action=record.action or "none",
+        role_arn=role_arn,
+    )

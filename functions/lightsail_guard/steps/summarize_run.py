@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from ..adapters.ledger import Ledger
+from ..core.billing_period import billing_period_at, parse_instant
 from ..model.messages import InstanceResult, Message
-from .decide_target import describe_error
+from .decide_target import describe_error, result_of
 
 
 class TargetOutcome(Message):
@@ -14,6 +16,9 @@ class TargetOutcome(Message):
     region: str
     account_name: str | None = None
     error: str | None = None
+    #: Instances per verdict.
+    counts: dict[str, int] = {}
+    #: The instances acted on in this run; :func:`with_every_instance` adds the others from the ledger.
     results: list[InstanceResult] = []
 
 
@@ -44,14 +49,32 @@ def collect_outcomes(target_results: list[dict[str, Any]]) -> list[TargetOutcome
             outcomes.append(TargetOutcome(**base, error=describe_error(entry["error"] or {})))
         else:
             results = [InstanceResult.model_validate(r) for r in entry.get("outcomes") or []]
-            outcomes.append(TargetOutcome(**base, results=results))
+            outcomes.append(TargetOutcome(**base, counts=entry.get("counts") or {}, results=results))
     return sorted(outcomes, key=lambda o: (o.account, o.region))
+
+
+def with_every_instance(outcome: TargetOutcome, ledger: Ledger, now: str) -> TargetOutcome:
+    """The target's full picture for this run: every instance decided at ``now`` (from the ledger),
+    with the outcome of the actions taken (from the workflow) in place of the recorded decision."""
+    if outcome.error:
+        return outcome
+    month = billing_period_at(parse_instant(now, field="now")).label
+    acted = {r.arn or r.name: r for r in outcome.results}
+    records = ledger.load(account=outcome.account, region=outcome.region, month=month)
+    results = [
+        acted.pop(rec.arn, None) or result_of(rec) for rec in records.values() if rec.decided_at == now
+    ]
+    results += acted.values()  # acted on but not recorded (no ARN): still shown
+    return outcome.model_copy(update={"results": sorted(results, key=lambda r: r.name)})
 
 
 def summarize_run(
     *, run_id: str, now: str, mode: str, outcomes: list[TargetOutcome], plan_errors: list[dict[str, Any]]
 ) -> RunSummary:
     results = [r for o in outcomes for r in o.results]
+    verdicts: Counter[str] = Counter()
+    for outcome in outcomes:
+        verdicts.update(outcome.counts)
     errors = [f"{e.get('target')}: {e.get('error')}" for e in plan_errors]
     errors += [f"{o.account}/{o.region}: {o.error}" for o in outcomes if o.error]
     return RunSummary(
@@ -60,8 +83,8 @@ def summarize_run(
         mode=mode,
         targets=len(outcomes),
         failed_targets=sum(1 for o in outcomes if o.error),
-        instances=len(results),
-        verdicts=dict(sorted(Counter(r.verdict for r in results).items())),
+        instances=sum(verdicts.values()),
+        verdicts=dict(sorted(verdicts.items())),
         stops=sum(
             1 for r in results if r.action == "stop" and r.stop_result and not r.stop_result.startswith("not")
         ),
