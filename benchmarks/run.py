@@ -16,7 +16,7 @@ import time
 from datetime import UTC, datetime
 
 from lightsail_guard.local.environment import LocalAws
-from lightsail_guard.local.runner import VirtualClock
+from lightsail_guard.local.runner import VirtualClock, handler_output
 from lightsail_guard.local.scenario import parse_scenario
 
 RUNS_PER_MONTH = 30 * 24 * 6
@@ -50,7 +50,7 @@ def measure(size: int) -> dict:
     scenario = parse_scenario(fleet(size))
     local = LocalAws(config=scenario.guard_config(), clock=VirtualClock(NOW),
                      member_accounts={a.id: True for a in scenario.accounts})
-    with local.started(page_size=50):
+    with handler_output(None), local.started(page_size=50):
         for account in scenario.accounts:
             for region in account.regions:
                 for spec in region.instances:

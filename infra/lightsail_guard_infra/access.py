@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import pulumi
+
 from lightsail_guard.config import GuardConfig
 
 
@@ -34,10 +35,10 @@ def grants_of(key: str, config: GuardConfig) -> frozenset[Grant]:
         "PlanRun": {Grant.RESOLVE_ORGANIZATIONAL_UNITS} if uses_organizational_units else set(),
         "ListInstances": {Grant.ASSUME_MEMBER_ROLE},
         "CheckInstance": {Grant.ASSUME_MEMBER_ROLE},
-        # The restart next month (restartNextMonth) is DecideTarget's: only then it enters member accounts.
-        "DecideTarget": {Grant.WRITE_LEDGER}
-        | ({Grant.ASSUME_MEMBER_ROLE} if config.restart_next_month else set()),
+        "DecideTarget": {Grant.WRITE_LEDGER},
         "StopInstance": {Grant.ASSUME_MEMBER_ROLE},
+        # Called only for restartNextMonth; without it the function exists but may enter no account.
+        "StartInstance": {Grant.ASSUME_MEMBER_ROLE} if config.restart_next_month else set(),
         "Notify": {Grant.SEND_NOTIFICATIONS},
         "SummarizeRun": {Grant.SEND_NOTIFICATIONS, Grant.READ_LEDGER},
     }

@@ -1,8 +1,9 @@
 """The Lambda code archive: the ``lightsail_guard`` package as shipped, nothing else.
 
 Built from the files themselves (``FileAsset`` per file, sorted), so the same checkout always yields the
-same archive and Pulumi only updates the functions when the code changed. The local simulator
-(``lightsail_guard/local``) and byte code never ship.
+same archive and Pulumi only updates the functions when the code changed. Package data (such as
+``notifications/report.schema.json``) ships with the code; the local simulator (``lightsail_guard/local``)
+and byte code never do.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import pulumi
 PACKAGE = "lightsail_guard"
 #: The local simulator and runner: a development tool, never Lambda code.
 LOCAL_SUBPACKAGE = "local"
-SHIPPED_SUFFIXES = frozenset({".py", ".typed"})
+#: Left behind by Python and editors, never read by the code.
+IGNORED_SUFFIXES = frozenset({".pyc", ".pyo", ".swp"})
 
 
 def functions_root() -> Path:
@@ -31,7 +33,7 @@ def shipped_files(root: Path | None = None) -> dict[str, Path]:
     files = {}
     for path in package.rglob("*"):
         relative = path.relative_to(package)
-        if not path.is_file() or path.suffix not in SHIPPED_SUFFIXES:
+        if not path.is_file() or path.suffix in IGNORED_SUFFIXES or path.name.startswith("."):
             continue
         if relative.parts[0] == LOCAL_SUBPACKAGE or "__pycache__" in relative.parts:
             continue
@@ -40,4 +42,6 @@ def shipped_files(root: Path | None = None) -> dict[str, Path]:
 
 
 def code_archive(root: Path | None = None) -> pulumi.AssetArchive:
-    return pulumi.AssetArchive({name: pulumi.FileAsset(str(path)) for name, path in shipped_files(root).items()})
+    return pulumi.AssetArchive(
+        {name: pulumi.FileAsset(str(path)) for name, path in shipped_files(root).items()}
+    )

@@ -33,7 +33,9 @@ class AwsEnvironment:
     partition: str
     organization: Organization | None = None
 
-    def arn(self, service: str, resource: str, *, region: str | None = None, account: str | None = None) -> str:
+    def arn(
+        self, service: str, resource: str, *, region: str | None = None, account: str | None = None
+    ) -> str:
         """``arn:<partition>:<service>:<region>:<account>:<resource>``, this hub's by default."""
         region = self.region if region is None else region
         account = self.account_id if account is None else account

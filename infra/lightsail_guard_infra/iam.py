@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 import pulumi
 import pulumi_aws as aws
+
 from lightsail_guard.config import GuardConfig
 
 from .access import Grant, HubResources
@@ -19,7 +20,9 @@ from .environment import AwsEnvironment
 Statement = dict[str, Any]
 
 
-def statement(sid: str, actions: Sequence[str], resources: Any, condition: Mapping | None = None) -> Statement:
+def statement(
+    sid: str, actions: Sequence[str], resources: Any, condition: Mapping | None = None
+) -> Statement:
     entry: Statement = {"Sid": sid, "Effect": "Allow", "Action": sorted(actions), "Resource": resources}
     if condition:
         entry["Condition"] = dict(condition)
@@ -58,7 +61,7 @@ def write_own_logs(log_group_arn: pulumi.Input[str]) -> Statement:
     )
 
 
-def member_role_arns(config: GuardConfig, env: AwsEnvironment) -> list[Statement]:
+def assume_member_role(config: GuardConfig, env: AwsEnvironment) -> list[Statement]:
     """sts:AssumeRole on the member role: by ARN for explicit accounts; for organizational units (whose
     accounts are only known at run time) any account's role of that name, inside our organization."""
     accounts = sorted({a for t in config.targets for a in t.accounts})
@@ -68,9 +71,7 @@ def member_role_arns(config: GuardConfig, env: AwsEnvironment) -> list[Statement
         statements.append(statement("AssumeMemberRoleInListedAccounts", ["sts:AssumeRole"], arns))
     if any(t.organizational_units for t in config.targets):
         wildcard = env.role_arn("*", config.member_role_name)
-        condition = (
-            {"StringEquals": {"aws:ResourceOrgID": env.organization.id}} if env.organization else None
-        )
+        condition = {"StringEquals": {"aws:ResourceOrgID": env.organization.id}} if env.organization else None
         statements.append(
             statement("AssumeMemberRoleInOrganization", ["sts:AssumeRole"], [wildcard], condition)
         )
@@ -97,8 +98,13 @@ def list_organizational_units(env: AwsEnvironment) -> Statement:
 def ledger_access(table_arn: pulumi.Input[str], *, write: bool) -> Statement:
     # The table has no secondary indexes: its own ARN is all there is to grant.
     if write:
-        actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query",
-                   "dynamodb:BatchWriteItem"]
+        actions = [
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:Query",
+            "dynamodb:BatchWriteItem",
+        ]
         return statement("ReadWriteLedger", actions, [table_arn])
     return statement("ReadLedger", ["dynamodb:GetItem", "dynamodb:Query"], [table_arn])
 
@@ -127,7 +133,7 @@ def function_policy(
     if Grant.RESOLVE_ORGANIZATIONAL_UNITS in grants:
         statements.append(list_organizational_units(env))
     if Grant.ASSUME_MEMBER_ROLE in grants:
-        statements.extend(member_role_arns(config, env))
+        statements.extend(assume_member_role(config, env))
     if Grant.WRITE_LEDGER in grants:
         statements.append(ledger_access(hub.ledger_table_arn, write=True))
     elif Grant.READ_LEDGER in grants:

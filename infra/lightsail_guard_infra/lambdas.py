@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
+
 from lightsail_guard.config import GuardConfig
 from lightsail_guard.runtime import CONFIG_VARIABLE
 from lightsail_guard.workflow import FUNCTIONS, FunctionSpec

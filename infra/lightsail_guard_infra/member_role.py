@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
+
 from lightsail_guard.config import GuardConfig
 
 from .environment import AwsEnvironment
@@ -39,7 +40,9 @@ def template_body() -> str:
     return TEMPLATE_FILE.read_text()
 
 
-def template_parameters(config: GuardConfig, hub_role_arns: list[pulumi.Output[str]]) -> dict[str, pulumi.Input[str]]:
+def template_parameters(
+    config: GuardConfig, hub_role_arns: list[pulumi.Output[str]]
+) -> dict[str, pulumi.Input[str]]:
     return {
         "RoleName": config.member_role_name,
         "HubRoleArns": pulumi.Output.all(*hub_role_arns).apply(lambda arns: ",".join(sorted(arns))),
@@ -96,7 +99,10 @@ def direct_stack(
 
 
 def stack_set_roles(
-    config: GuardConfig, settings: DeploySettings, env: AwsEnvironment, parameters: dict[str, pulumi.Input[str]]
+    config: GuardConfig,
+    settings: DeploySettings,
+    env: AwsEnvironment,
+    parameters: dict[str, pulumi.Input[str]],
 ) -> MemberRoles:
     if env.organization is None:
         raise ValueError("stackset mode needs the organization (looked up at deploy time)")
@@ -121,7 +127,7 @@ def stack_set_roles(
             failure_tolerance_percentage=10, max_concurrent_percentage=50, region_concurrency_type="PARALLEL"
         ),
         # Service-managed StackSets report an administration role the program never sets.
-        opts=pulumi.ResourceOptions(ignore_changes=["administrationRoleArn"]),
+        opts=pulumi.ResourceOptions(ignore_changes=["administration_role_arn"]),
     )
     roles = MemberRoles(stack_set=stack_set)
     organizational_units = sorted({ou for t in config.targets for ou in t.organizational_units})
@@ -164,7 +170,10 @@ def stack_set_roles(
 
 
 def provider_roles(
-    config: GuardConfig, settings: DeploySettings, env: AwsEnvironment, parameters: dict[str, pulumi.Input[str]]
+    config: GuardConfig,
+    settings: DeploySettings,
+    env: AwsEnvironment,
+    parameters: dict[str, pulumi.Input[str]],
 ) -> MemberRoles:
     accounts = sorted({a for t in config.targets for a in t.accounts} | set(settings.accounts))
     if any(t.organizational_units for t in config.targets):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
+
 from lightsail_guard.config import GuardConfig
 
 from .environment import AwsEnvironment
@@ -33,10 +34,16 @@ class DeployedMonitoring:
 def failure_metrics(config: GuardConfig) -> list[str]:
     # An Express execution is cut at 5 minutes: a timeout is a failure to check. A Standard one has
     # no timeout in this definition, so it can only fail.
-    return ["ExecutionsFailed", "ExecutionsTimedOut"] if config.workflow_type == "EXPRESS" else ["ExecutionsFailed"]
+    return (
+        ["ExecutionsFailed", "ExecutionsTimedOut"]
+        if config.workflow_type == "EXPRESS"
+        else ["ExecutionsFailed"]
+    )
 
 
-def execution_alarm(metric: str, state_machine: aws.sfn.StateMachine, topic: aws.sns.Topic) -> aws.cloudwatch.MetricAlarm:
+def execution_alarm(
+    metric: str, state_machine: aws.sfn.StateMachine, topic: aws.sns.Topic
+) -> aws.cloudwatch.MetricAlarm:
     return aws.cloudwatch.MetricAlarm(
         f"alarm-{metric}",
         name=physical_name(metric),
@@ -76,12 +83,17 @@ def dead_letter_alarm(queue: aws.sqs.Queue, topic: aws.sns.Topic) -> aws.cloudwa
 
 def dashboard_body(config: GuardConfig, env: AwsEnvironment, state_machine_arn: pulumi.Input[str]) -> dict:
     thresholds = [{"label": f"warn {w:g} %", "value": w} for w in config.warn_percents]
-    thresholds.append({"label": f"stop {config.stop_percent:g} %", "value": config.stop_percent, "color": "#d62728"})
+    thresholds.append(
+        {"label": f"stop {config.stop_percent:g} %", "value": config.stop_percent, "color": "#d62728"}
+    )
     return {
         "widgets": [
             {
                 "type": "metric",
-                "x": 0, "y": 0, "width": 24, "height": 9,
+                "x": 0,
+                "y": 0,
+                "width": 24,
+                "height": 9,
                 "properties": {
                     "title": "Data transfer used, % of allowance (per instance)",
                     "region": env.region,
@@ -94,7 +106,10 @@ def dashboard_body(config: GuardConfig, env: AwsEnvironment, state_machine_arn: 
             },
             {
                 "type": "metric",
-                "x": 0, "y": 9, "width": 24, "height": 6,
+                "x": 0,
+                "y": 9,
+                "width": 24,
+                "height": 6,
                 "properties": {
                     "title": "Guard executions",
                     "region": env.region,
@@ -102,7 +117,8 @@ def dashboard_body(config: GuardConfig, env: AwsEnvironment, state_machine_arn: 
                     "stat": "Sum",
                     "period": 300,
                     "metrics": [
-                        ["AWS/States", metric, "StateMachineArn", state_machine_arn] for metric in EXECUTION_METRICS
+                        ["AWS/States", metric, "StateMachineArn", state_machine_arn]
+                        for metric in EXECUTION_METRICS
                     ],
                 },
             },

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
+
 from lightsail_guard.config import GuardConfig
 
 from .environment import AwsEnvironment

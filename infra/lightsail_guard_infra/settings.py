@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic.alias_generators import to_camel
+
 from lightsail_guard.config.model import (
     ROLE_NAME,
     AccountId,
@@ -17,8 +20,6 @@ from lightsail_guard.config.model import (
     Region,
     describe_validation_error,
 )
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
-from pydantic.alias_generators import to_camel
 
 #: A recent AWSLambdaPowertoolsPythonV3 layer version (Powertools docs, layer table); raise it to upgrade.
 DEFAULT_POWERTOOLS_LAYER_VERSION = 27
@@ -28,10 +29,11 @@ DEFAULT_POWERTOOLS_LAYER_VERSION = 27
 ORGANIZATIONS_ADMIN_ROLE = "OrganizationAccountAccessRole"
 
 
-
 def _role_name(value: str) -> str:
     if not ROLE_NAME.fullmatch(value):
-        raise ValueError(f"{value!r} is not valid; allowed: an IAM role name: 1-64 of letters, digits and +=,.@_-")
+        raise ValueError(
+            f"{value!r} is not valid; allowed: an IAM role name: 1-64 of letters, digits and +=,.@_-"
+        )
     return value
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
+
 from lightsail_guard.config import GuardConfig
 from lightsail_guard.workflow import render_definition
 

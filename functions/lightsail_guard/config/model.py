@@ -36,6 +36,10 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TELEGRAM_CHAT = re.compile(r"^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{4,31})$")
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_.*?\[\]!-]{1,255}$")
 
+#: The retention periods CloudWatch Logs accepts (PutRetentionPolicy).
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
+                      2922, 3288, 3653)  # fmt: skip
+
 #: Bytes in the API's "GB" (DOMAIN.md, "units"): 10^9 is the safe default, 2^30 on request.
 BYTES_PER_GB_CHOICES = (1_000_000_000, 1_073_741_824)
 
@@ -153,6 +157,13 @@ class GuardConfig(_Model):
     def _bytes_per_gb(cls, value: int) -> int:
         if value not in BYTES_PER_GB_CHOICES:
             raise ValueError(f"must be one of {list(BYTES_PER_GB_CHOICES)} (10^9 or 2^30), got {value}")
+        return value
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _log_retention(cls, value: int) -> int:
+        if value not in LOG_RETENTION_DAYS:
+            raise ValueError(f"must be one of the retentions CloudWatch Logs accepts: {list(LOG_RETENTION_DAYS)}")
         return value
 
     @field_validator("report_time")

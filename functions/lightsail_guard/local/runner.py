@@ -45,7 +45,7 @@ class VirtualClock:
 
 
 @contextmanager
-def _handler_output(log: TextIO | None) -> Iterator[None]:
+def handler_output(log: TextIO | None) -> Iterator[None]:
     """The handlers log JSON (and EMF metrics) to stdout as on Lambda; keep that out of the report."""
     import logging
     import os
@@ -97,7 +97,7 @@ def simulate(scenario: Scenario, *, log: TextIO | None = None) -> dict[str, Any]
     pending = _lifecycle(scenario)
     records = []
     with (
-        _handler_output(log),
+        handler_output(log),
         local.started(
             page_size=scenario.fake.page_size,
             metric_lag=timedelta(seconds=scenario.fake.metric_lag_seconds),
