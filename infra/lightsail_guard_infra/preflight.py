@@ -20,10 +20,6 @@ from .settings import DeploySettings
 
 SOURCE = "pulumi config lightsail-guard:guard / lightsail-guard:deploy"
 
-#: The values CloudWatch Logs accepts for a retention (PutRetentionPolicy); anything else is refused.
-# fmt: off
-LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
-                      2557, 2922, 3288, 3653)
 # fmt: on
 
 #: Lambda allows 4 KB of environment in all; the ARNs and names besides the configuration take < 512.
@@ -58,11 +54,6 @@ def problems_of(
     stack: str = "prod",
 ) -> list[str]:
     problems = stack_name_problems(stack)
-    if config.log_retention_days not in LOG_RETENTION_DAYS:
-        problems.append(
-            f"logRetentionDays: {config.log_retention_days} is not a CloudWatch Logs retention; allowed: "
-            + ", ".join(map(str, LOG_RETENTION_DAYS))
-        )
     if config.telegram_chat_ids and not has_telegram_token:
         problems.append(
             "telegramBotToken: required when telegramChatIds is set; "

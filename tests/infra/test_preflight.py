@@ -4,7 +4,7 @@ names its field and what is allowed."""
 import pytest
 from infra_scenarios import LISTED_ACCOUNTS, ORGANIZATION_GUARD
 
-from lightsail_guard.config import load_config
+from lightsail_guard.config import ConfigError, load_config
 from lightsail_guard_infra.environment import AwsEnvironment, Organization
 from lightsail_guard_infra.preflight import problems_of, stack_name_problems
 from lightsail_guard_infra.settings import load_deploy_settings
@@ -26,9 +26,11 @@ def test_the_example_organization_setup_has_no_problem():
 
 
 def test_a_retention_cloudwatch_logs_does_not_offer_is_named_with_the_allowed_values():
-    (problem,) = problems({**ORGANIZATION_GUARD, "logRetentionDays": 10})
+    with pytest.raises(ConfigError) as error:
+        load_config({**ORGANIZATION_GUARD, "logRetentionDays": 10})
+    (problem,) = error.value.problems
     assert problem.startswith(
-        "logRetentionDays: 10 is not a CloudWatch Logs retention; allowed: 1, 3, 5, 7, 14, 30"
+        "logRetentionDays: must be one of the retentions CloudWatch Logs accepts: [1, 3, 5"
     )
 
 

@@ -163,7 +163,9 @@ class GuardConfig(_Model):
     @classmethod
     def _log_retention(cls, value: int) -> int:
         if value not in LOG_RETENTION_DAYS:
-            raise ValueError(f"must be one of the retentions CloudWatch Logs accepts: {list(LOG_RETENTION_DAYS)}")
+            raise ValueError(
+                f"must be one of the retentions CloudWatch Logs accepts: {list(LOG_RETENTION_DAYS)}"
+            )
         return value
 
     @field_validator("report_time")
