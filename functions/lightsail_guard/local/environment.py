@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -69,6 +70,32 @@ class Execution:
         return len(self.states_entered())
 
 
+@contextmanager
+def atomic_dynamodb_writes() -> Iterator[None]:
+    """DynamoDB applies a conditional write atomically; moto's backend does not lock, so two threads
+    (two executions' Map iterations) could both pass one condition. Serialise moto's writes, as
+    DynamoDB's per-item atomicity would."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    lock = threading.RLock()
+    originals = {name: getattr(DynamoDBBackend, name) for name in ("put_item", "update_item", "delete_item")}
+
+    def locked(original: Callable[..., Any]) -> Callable[..., Any]:
+        def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+            with lock:
+                return original(self, *args, **kwargs)
+
+        return call
+
+    for name, original in originals.items():
+        setattr(DynamoDBBackend, name, locked(original))
+    try:
+        yield
+    finally:
+        for name, original in originals.items():
+            setattr(DynamoDBBackend, name, original)
+
+
 @dataclass
 class LocalAws:
     """Set up once per simulation; ``run(now)`` executes the state machine at a virtual instant."""
@@ -88,6 +115,8 @@ class LocalAws:
         saved = {k: os.environ.get(k) for k in _ENV_KEYS}
         mock = mock_aws(config={"stepfunctions": {"execute_state_machine": True}})
         mock.start()
+        atomic = atomic_dynamodb_writes()
+        atomic.__enter__()
         self.fake = LightsailFake(self.clock, **fake_options)
         self.gate = AssumeRoleGate()
         arns = {
@@ -108,6 +137,7 @@ class LocalAws:
             self.gate.uninstall()
             self.fake.uninstall()
             forget_sessions()
+            atomic.__exit__(None, None, None)
             mock.stop()
             for key, value in saved.items():
                 if value is None:
