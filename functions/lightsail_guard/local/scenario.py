@@ -61,7 +61,7 @@ class StateChange(_Model):
 
 
 class InstanceSpec(_Model):
-    name: str = Field(min_length=1, max_length=255)
+    name: str = Field(pattern=r"^\w[\w\-.]*\w$", max_length=255, description="Lightsail's name rule")
     bundle_id: str = "micro_3_0"
     allowance_gb: float = Field(ge=0, description="networking.monthlyTransfer.gbPerMonthAllocated")
     created_at: AwareDatetime

@@ -48,8 +48,9 @@ def error_result(target: Target, entry: dict[str, Any]) -> InstanceResult:
         state=instance.get("state"),
         bundle_id=instance.get("bundleId"),
         created_at=instance.get("createdAt"),
-        verdict="error",
-        reason=f"check failed: {describe_error(error)}",
+        # Its usage is unknown (case C11): alerted as such, with the failure as the reason.
+        verdict="unknown",
+        reason=f"usage unknown: check failed: {describe_error(error)}",
         error=error.get("Error", "Error"),
     )
 
