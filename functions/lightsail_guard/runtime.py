@@ -5,7 +5,9 @@ Variables:
 - ``ALERT_TOPIC_ARN``: the SNS topic for alerts and reports (optional: no SNS when unset).
 - ``LEDGER_TABLE``: the DynamoDB ledger table (optional: no memory between runs when unset).
 - ``TELEGRAM_SECRET_ARN``: Secrets Manager secret holding the Telegram bot token (optional).
-- ``EVENT_BUS_NAME``: EventBridge bus for action events (optional).
+- ``EVENT_BUS_NAME``: EventBridge bus for action events (optional: the default bus).
+- ``TELEGRAM_API_BASE``: the Bot API's address (optional: https://api.telegram.org; the local runner
+  points it at its loopback fake).
 - ``AWS_REGION``: set by Lambda; the hub's region.
 """
 
@@ -28,6 +30,7 @@ class RuntimeSettings:
     ledger_table: str | None
     telegram_secret_arn: str | None
     event_bus_name: str | None
+    telegram_api_base: str | None = None
 
 
 def settings() -> RuntimeSettings:
@@ -40,13 +43,14 @@ def settings() -> RuntimeSettings:
         "LEDGER_TABLE",
         "TELEGRAM_SECRET_ARN",
         "EVENT_BUS_NAME",
+        "TELEGRAM_API_BASE",
     )
     return _parse(tuple(os.environ.get(n) for n in names))
 
 
 @lru_cache(maxsize=8)
 def _parse(values: tuple[str | None, ...]) -> RuntimeSettings:
-    raw_config, region, default_region, topic, table, secret, bus = values
+    raw_config, region, default_region, topic, table, secret, bus, telegram_api = values
     if not raw_config:
         raise ConfigError(
             f"environment variable {CONFIG_VARIABLE}", ["(missing): set it to the guard's JSON configuration"]
@@ -58,4 +62,5 @@ def _parse(values: tuple[str | None, ...]) -> RuntimeSettings:
         ledger_table=table or None,
         telegram_secret_arn=secret or None,
         event_bus_name=bus or None,
+        telegram_api_base=telegram_api or None,
     )

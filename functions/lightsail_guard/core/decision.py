@@ -113,6 +113,7 @@ def decide(
     projection_text = ""
     if projection is not None:
         projected_percent = 100.0 * projection.used_bytes / allowance_bytes
+    if projection is not None and projection.rate_bytes_per_second > 0:  # "at 0 bit/s" says nothing
         minutes = projection.horizon_seconds / 60
         projection_text = (
             f"; projected {projected_percent:.1f} % within {minutes:.0f} min "

@@ -8,7 +8,8 @@ from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..notifications.channels import configured_channels
-from ..notifications.report import render_report
+from ..notifications.delivery import deliver_report
+from ..notifications.report import build_report, report_subject
 from ..runtime import settings
 from ..steps.summarize_run import collect_outcomes, summarize_run, with_every_instance
 from .events import SummarizeRunEvent
@@ -29,11 +30,16 @@ def handler(event: SummarizeRunEvent, context: LambdaContext) -> dict[str, Any]:
     if event.mode == "report":
         ledger = ledger_for(env)
         outcomes = [with_every_instance(o, ledger, event.now) for o in outcomes]
-        subject, text = render_report(outcomes, summary, bytes_per_gb=env.config.bytes_per_gb)
-        for channel in configured_channels(env):
-            try:
-                channel.send(subject, text)
-            except Exception as exc:
-                logger.error("report delivery failed", extra={"channel": channel.name, "error": str(exc)})
-        answer["report"] = {"subject": subject, "lines": len(text.splitlines())}
+        report = build_report(
+            outcomes, summary, bytes_per_gb=env.config.bytes_per_gb, stop_percent=env.config.stop_percent
+        )
+        delivery = deliver_report(report, configured_channels(env))
+        for failure in delivery.failures:
+            logger.error("report delivery failed", extra={"failure": failure})
+        answer["report"] = {
+            "subject": report_subject(report),
+            "month": report.period.label,
+            "sent": delivery.sent,
+            "failures": len(delivery.failures),
+        }
     return answer

@@ -21,11 +21,13 @@ from moto import mock_aws
 
 from ..config.model import GuardConfig
 from ..handlers.sessions import forget_sessions
+from ..notifications.channels import forget_tokens
 from ..runtime import CONFIG_VARIABLE
 from ..workflow import FUNCTIONS, render_definition
 from .lambda_bridge import LambdaBridge
 from .lightsail_fake import LightsailFake
 from .member_roles import AssumeRoleGate
+from .telegram_fake import TelegramFake
 
 HUB_ACCOUNT = "123456789012"  # moto's default account: the hub's credentials resolve to it
 HUB_REGION = "us-east-1"
@@ -37,6 +39,9 @@ _ENV_KEYS = (
     "AWS_DEFAULT_REGION",
     "ALERT_TOPIC_ARN",
     "LEDGER_TABLE",
+    "TELEGRAM_SECRET_ARN",
+    "TELEGRAM_API_BASE",
+    "EVENT_BUS_NAME",
     "POWERTOOLS_METRICS_NAMESPACE",
     "POWERTOOLS_SERVICE_NAME",
 )
@@ -109,6 +114,9 @@ class LocalAws:
     state_machine_arn: str = field(init=False, default="")
     topic_arn: str = field(init=False, default="")
     queue_url: str = field(init=False, default="")
+    events_queue_url: str = field(init=False, default="")
+    #: The local Telegram Bot API, running while the configuration names Telegram chats.
+    telegram: TelegramFake | None = field(init=False, default=None)
 
     @contextmanager
     def started(self, **fake_options: Any) -> Iterator[LocalAws]:
@@ -124,6 +132,7 @@ class LocalAws:
             for f in FUNCTIONS
         }
         self.bridge = LambdaBridge(arns)
+        self.telegram = TelegramFake().start() if self.config.telegram_chat_ids else None
         try:
             self._provision(arns)
             self.gate.install()  # after provisioning: it creates the roles the gate then checks
@@ -137,6 +146,9 @@ class LocalAws:
             self.gate.uninstall()
             self.fake.uninstall()
             forget_sessions()
+            forget_tokens()
+            if self.telegram is not None:
+                self.telegram.stop()
             atomic.__exit__(None, None, None)
             mock.stop()
             for key, value in saved.items():
@@ -181,6 +193,8 @@ class LocalAws:
             BillingMode="PAY_PER_REQUEST",
         )
         os.environ["LEDGER_TABLE"] = LEDGER_TABLE
+        self._provision_events(hub)
+        self._provision_telegram(hub)
         self._create_member_roles()
         sfn = hub.client("stepfunctions")
         self.state_machine_arn = sfn.create_state_machine(
@@ -189,6 +203,32 @@ class LocalAws:
             roleArn=f"arn:aws:iam::{HUB_ACCOUNT}:role/lightsail-guard-workflow",
             type="STANDARD",
         )["stateMachineArn"]
+
+    def _provision_events(self, hub: boto3.Session) -> None:
+        """A rule on the default bus sends the guard's action events to a queue (what a consumer sees)."""
+        events, sqs = hub.client("events"), hub.client("sqs")
+        self.events_queue_url = sqs.create_queue(QueueName="lightsail-guard-events")["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=self.events_queue_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+        events.put_rule(
+            Name="lightsail-guard-actions", EventPattern=json.dumps({"source": ["lightsail-guard"]})
+        )
+        events.put_targets(Rule="lightsail-guard-actions", Targets=[{"Id": "queue", "Arn": queue_arn}])
+        os.environ.pop("EVENT_BUS_NAME", None)  # the default bus, as deployed
+
+    def _provision_telegram(self, hub: boto3.Session) -> None:
+        """The bot token in Secrets Manager and the Bot API on loopback, when Telegram chats are configured."""
+        for key in ("TELEGRAM_SECRET_ARN", "TELEGRAM_API_BASE"):
+            os.environ.pop(key, None)
+        if self.telegram is None:
+            return
+        secret = hub.client("secretsmanager").create_secret(
+            Name="lightsail-guard/telegram-bot-token",
+            SecretString=json.dumps({"botToken": self.telegram.token}),
+        )
+        os.environ["TELEGRAM_SECRET_ARN"] = secret["ARN"]
+        os.environ["TELEGRAM_API_BASE"] = self.telegram.base_url
 
     def _create_member_roles(self) -> None:
         """The member role in each account whose role is assumable, trusting the hub (with external id)."""
@@ -263,6 +303,27 @@ class LocalAws:
                 return events
             time.sleep(0.005)
         return events
+
+    def telegram_messages(self) -> list[dict[str, str]]:
+        """Every Telegram message delivered since the last call, as readers see it; drains the fake."""
+        if self.telegram is None:
+            return []
+        messages = [{"chat": m.chat_id, "text": m.shown} for m in self.telegram.messages]
+        self.telegram.reset()
+        return messages
+
+    def events(self) -> list[dict[str, Any]]:
+        """Every action event published since the last call (detail type and detail); drains the queue."""
+        sqs = boto3.client("sqs", region_name=HUB_REGION)
+        received = []
+        while batch := sqs.receive_message(QueueUrl=self.events_queue_url, MaxNumberOfMessages=10).get(
+            "Messages", []
+        ):
+            for message in batch:
+                event = json.loads(message["Body"])
+                received.append({"detailType": event["detail-type"], "detail": event["detail"]})
+                sqs.delete_message(QueueUrl=self.events_queue_url, ReceiptHandle=message["ReceiptHandle"])
+        return received
 
     def inbox(self) -> list[dict[str, str]]:
         """Every SNS message delivered so far (subject and body), oldest first; drains the queue."""

@@ -58,6 +58,17 @@ def render_text(result: dict[str, Any]) -> str:
             for message in run["notifications"]:
                 out.append(f"  --- {message['subject']}")
                 out += [f"      {line}" for line in message["body"].splitlines()]
+        if run.get("telegram"):
+            out += ["", f"telegram ({len(run['telegram'])} messages, as readers see them):"]
+            for message in run["telegram"]:
+                out.append(f"  --- chat {message['chat']}")
+                out += [f"      {line}" for line in message["text"].splitlines()]
+        if run.get("events"):
+            out += ["", f"events ({len(run['events'])}):"]
+            out += [
+                f"  {e['detailType']}: {e['account']}/{e['region']}/{e['instance']} ({e['outcome']})"
+                for e in run["events"]
+            ]
     totals = result["totals"]
     out += [
         "",

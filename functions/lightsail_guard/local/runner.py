@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..adapters.ledger import DynamoLedger
+from ..config.model import GuardConfig
 from ..core.billing_period import format_instant
-from ..steps.summarize_run import collect_outcomes, with_every_instance
+from ..notifications.report import build_report
+from ..steps.summarize_run import collect_outcomes, summarize_run, with_every_instance
 from ..workflow import state_names
 from .environment import HUB_REGION, LEDGER_TABLE, Execution, LocalAws
 from .scenario import InstanceSpec, Scenario
@@ -135,6 +137,9 @@ def simulate(scenario: Scenario, *, log: TextIO | None = None) -> dict[str, Any]
                     lightsail_calls=sum(fake.calls.values()) - before_calls,
                     invocations=sum(local.bridge.invocations.values()) - before_invocations,
                     inbox=local.inbox(),
+                    telegram=local.telegram_messages(),
+                    events=local.events(),
+                    config=config,
                 )
             )
         totals = {
@@ -143,6 +148,8 @@ def simulate(scenario: Scenario, *, log: TextIO | None = None) -> dict[str, Any]
             "lambdaInvocations": dict(sorted(local.bridge.invocations.items())),
             "lightsailCalls": dict(sorted(fake.calls.items())),
             "notifications": sum(len(r["notifications"]) for r in records),
+            "telegramMessages": sum(len(r["telegram"]) for r in records),
+            "events": sum(len(r["events"]) for r in records),
         }
     return {"scenario": scenario.name, "description": scenario.description, "runs": records, "totals": totals}
 
@@ -188,6 +195,9 @@ def _record(
     lightsail_calls: int,
     invocations: int,
     inbox: list[dict[str, str]],
+    telegram: list[dict[str, str]],
+    events: list[dict[str, Any]],
+    config: GuardConfig,
 ) -> dict[str, Any]:
     # Per instance: every decision of this run from the ledger, with the outcome of the actions
     # taken from the workflow (what SummarizeRun sees in report mode).
@@ -195,14 +205,16 @@ def _record(
     instances: list[dict[str, Any]] = []
     target_errors: list[dict[str, Any]] = []
     ledger = DynamoLedger(LEDGER_TABLE, region=HUB_REGION)
-    for outcome in collect_outcomes(summary_input.get("targetResults", [])):
+    outcomes = collect_outcomes(summary_input.get("targetResults", []))
+    full_outcomes = [with_every_instance(o, ledger, format_instant(instant)) for o in outcomes]
+    for outcome in full_outcomes:
         if outcome.error:
             error, _, cause = outcome.error.partition(": ")
             target_errors.append(
                 {"account": outcome.account, "region": outcome.region, "error": error, "cause": cause}
             )
             continue
-        for result in with_every_instance(outcome, ledger, format_instant(instant)).results:
+        for result in outcome.results:
             row = result.model_dump(mode="json", by_alias=True)
             instances.append({k: row.get(k) for k in INSTANCE_FIELDS})
     instances.sort(key=lambda r: (r["account"], r["region"], r["name"]))
@@ -221,7 +233,41 @@ def _record(
         "targetErrors": sorted(target_errors, key=lambda e: (e["account"], e["region"])),
         "summary": (execution.output or {}).get("summary"),
         "notifications": sorted(inbox, key=lambda m: (m["subject"], m["body"])),
+        "telegram": sorted(telegram, key=lambda m: (m["chat"], m["text"])),
+        "events": sorted(
+            (
+                {
+                    "detailType": e["detailType"],
+                    "account": e["detail"]["account"]["id"],
+                    "region": e["detail"]["region"],
+                    "instance": e["detail"]["instance"]["name"],
+                    "outcome": e["detail"]["outcome"],
+                    "succeeded": e["detail"]["succeeded"],
+                }
+                for e in events
+            ),
+            key=lambda e: (e["account"], e["region"], e["instance"], e["detailType"]),
+        ),
+        # The daily report as JSON (notifications/report.schema.json), as SummarizeRun built it.
+        "report": _report(summary_input, outcomes, full_outcomes, config) if mode == "report" else None,
     }
+
+
+def _report(
+    summary_input: dict[str, Any], outcomes: list[Any], full_outcomes: list[Any], config: GuardConfig
+) -> dict[str, Any] | None:
+    if not summary_input:
+        return None
+    summary = summarize_run(
+        run_id=summary_input.get("runId", ""),
+        now=summary_input["now"],
+        mode=summary_input.get("mode", "report"),
+        outcomes=outcomes,
+        plan_errors=summary_input.get("errors") or [],
+    )
+    return build_report(
+        full_outcomes, summary, bytes_per_gb=config.bytes_per_gb, stop_percent=config.stop_percent
+    ).to_json()
 
 
 def bundled_scenario(name: str) -> Path:

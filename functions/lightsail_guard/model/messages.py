@@ -58,6 +58,8 @@ class InstanceResult(Message):
     account: str
     region: str
     name: str
+    #: The account's display name (configuration or AWS Organizations), for alerts and events.
+    account_name: str | None = None
     arn: str | None = None
     role_arn: str | None = None
     external_id: str | None = None
@@ -73,6 +75,10 @@ class InstanceResult(Message):
     full_allowance_bytes: float | None = None
     percent: float | None = None
     projected_percent: float | None = None
+    #: The recent rate (bytes/s between the last two readings), when there were two.
+    rate_bytes_per_second: float | None = None
+    #: This instance's stop line in percent (configuration, or its lightsail-guard:stop-percent tag).
+    stop_percent: float | None = None
     verdict: Literal["ok", "warn", "stop", "unknown", "error"]
     level: float | None = None
     reason: str

@@ -66,13 +66,20 @@ def event_detail(alert: Alert) -> dict[str, Any]:
             "bytesOut": _int(alert.bytes_out),
             "allowanceBytes": _int(alert.allowance_bytes),
             "fullAllowanceBytes": _int(alert.full_allowance_bytes),
-            "percent": _round(alert.percent),
+            "percent": _round(alert.own_percent),
             "projectedPercent": _round(alert.projected_percent),
             "bytesPerGb": alert.bytes_per_gb,
         },
         "verdict": alert.verdict,
         "level": alert.level,
-        "pool": alert.pool,
+        "pool": None
+        if alert.pool is None
+        else {
+            "key": alert.pool,
+            "usedBytes": _int(alert.pool_used_bytes),
+            "allowanceBytes": _int(alert.pool_allowance_bytes),
+            "percent": _round(alert.pool_percent),
+        },
         "reason": alert.reason,
         "action": alert.action,
         "actionResult": alert.action_result,

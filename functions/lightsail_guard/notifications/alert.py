@@ -52,6 +52,9 @@ class Alert:
     projected_percent: float | None
     level: float | None
     pool: str | None
+    #: The pool's figures when the decision was taken for the pool (pool accounting, 2+ members).
+    pool_used_bytes: float | None
+    pool_allowance_bytes: float | None
     verdict: str
     reason: str
     action: str
@@ -64,6 +67,19 @@ class Alert:
     @property
     def where(self) -> str:
         return f"{self.account}/{self.region}"
+
+    @property
+    def own_percent(self) -> float | None:
+        """This instance's share of its own allowance (the result's percent is the pool's when pooled)."""
+        if self.used_bytes is not None and self.allowance_bytes:
+            return 100.0 * self.used_bytes / self.allowance_bytes
+        return self.percent
+
+    @property
+    def pool_percent(self) -> float | None:
+        if self.pool_used_bytes is None or not self.pool_allowance_bytes:
+            return None
+        return 100.0 * self.pool_used_bytes / self.pool_allowance_bytes
 
     @property
     def pool_size(self) -> str | None:
@@ -85,6 +101,7 @@ def build_alert(item: InstanceResult, *, bytes_per_gb: int, account_name: str | 
         headline=_headline(kind, outcome),
         name=item.name,
         account=item.account,
+        # getattr: InstanceResult gains ``account_name`` with the lead's messages.py patch
         account_name=account_name or getattr(item, "account_name", None),
         region=item.region,
         arn=item.arn,
@@ -101,6 +118,8 @@ def build_alert(item: InstanceResult, *, bytes_per_gb: int, account_name: str | 
         projected_percent=item.projected_percent,
         level=item.level,
         pool=item.pool,
+        pool_used_bytes=item.pool_used_bytes,
+        pool_allowance_bytes=item.pool_allowance_bytes,
         verdict=item.verdict,
         reason=item.reason,
         action=item.action,
@@ -227,7 +246,7 @@ def _facts(alert: Alert) -> list[tuple[str, str]]:
             (
                 "Usage",
                 f"{fmt.gb(alert.used_bytes, per_gb)} of {fmt.gb(alert.allowance_bytes, per_gb)} "
-                f"({fmt.percent(alert.percent)})",
+                f"({fmt.percent(alert.own_percent)})",
             )
         )
     elif alert.used_bytes is not None:
@@ -246,8 +265,15 @@ def _facts(alert: Alert) -> list[tuple[str, str]]:
                 f"{fmt.gb(alert.allowance_bytes, per_gb)} (created this month)",
             )
         )
-    if alert.pool_size:
-        facts.append(("Pool", f"{alert.pool_size} bundles in {alert.where} share one allowance (pooled)"))
+    if alert.pool_size and alert.pool_percent is not None:
+        facts.append(
+            (
+                "Pool",
+                f"{alert.pool_size} bundles in {alert.where} share one allowance: "
+                f"{fmt.gb(alert.pool_used_bytes, per_gb)} of {fmt.gb(alert.pool_allowance_bytes, per_gb)} "
+                f"({fmt.percent(alert.pool_percent)})",
+            )
+        )
     facts.append(("Reason", alert.reason))
     facts.append(("Action", _action_text(alert)))
     return facts

@@ -175,7 +175,14 @@ def build_report(
             failed_targets += 1
             attention.append(Attention("target-failed", None, None, None, None, error))
     attention.sort(
-        key=lambda a: (_ATTENTION_ORDER[a.kind], a.account or "", a.region or "", a.instance or "", a.text)
+        key=lambda a: (
+            _ATTENTION_ORDER[a.kind],
+            a.account is None,
+            a.account or "",
+            a.region or "",
+            a.instance or "",
+            a.text,
+        )
     )
     sections.sort(key=lambda s: (s.account, s.region))
     return Report(
@@ -244,7 +251,7 @@ def _section(
 
 
 def _stop_percent(result: InstanceResult, default: float) -> float:
-    own = getattr(result, "stop_percent", None)
+    own = getattr(result, "stop_percent", None)  # optional field (messages.py patch)
     return float(own) if own else default
 
 
@@ -257,14 +264,14 @@ def _pool_members(results: Iterable[InstanceResult]) -> dict[str, list[InstanceR
     return {
         key: members
         for key, members in groups.items()
-        if len(members) > 1 or getattr(members[0], "pool_used_bytes", None) is not None
+        if len(members) > 1 or members[0].pool_used_bytes is not None
     }
 
 
 def _rate(result: InstanceResult, *, now: datetime, period: BillingPeriod) -> tuple[float | None, RateSource]:
     if (result.state or "") in IDLE_STATES:
         return 0.0, "stopped"
-    recent = getattr(result, "rate_bytes_per_second", None)
+    recent = getattr(result, "rate_bytes_per_second", None)  # optional field (messages.py patch)
     if recent is not None:
         return float(recent), "recent"
     created = parse_instant(result.created_at, field="createdAt") if result.created_at else None
@@ -357,22 +364,8 @@ def _pool_line(
     allowance = sum(line.allowance_bytes or 0.0 for line in known)
     unknown = sum(1 for m in members if m.used_bytes is None)
     # Pool figures from the check (they include members deleted earlier this month) win when present.
-    carried_used = next(
-        (
-            getattr(m, "pool_used_bytes", None)
-            for m in members
-            if getattr(m, "pool_used_bytes", None) is not None
-        ),
-        None,
-    )
-    carried_allowance = next(
-        (
-            getattr(m, "pool_allowance_bytes", None)
-            for m in members
-            if getattr(m, "pool_allowance_bytes", None)
-        ),
-        None,
-    )
+    carried_used = next((m.pool_used_bytes for m in members if m.pool_used_bytes is not None), None)
+    carried_allowance = next((m.pool_allowance_bytes for m in members if m.pool_allowance_bytes), None)
     if carried_used is not None:
         used = max(used, float(carried_used))
     if carried_allowance:

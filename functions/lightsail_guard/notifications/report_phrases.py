@@ -65,7 +65,8 @@ def attention_line(item: Attention) -> str:
         "stop-failed": "stop failed",
     }[item.kind]
     subject = f"{item.instance} in {where}" if item.instance else where
-    return f"{subject}: {label}: {item.text}" if subject else f"{label}: {item.text}"
+    text = item.text.removeprefix(f"{label}: ")  # reasons often start with the same words
+    return f"{subject}: {label}: {text}" if subject else f"{label}: {text}"
 
 
 ATTENTION_MARK = {"target-failed": "!", "stop-failed": "!", "check-failed": "?", "usage-unknown": "?"}
@@ -81,7 +82,8 @@ def section_title(section: Section) -> str:
 
 
 def instance_title(line: InstanceLine) -> str:
-    return f"{line.state or 'state unknown'} - {line.verdict} - {line.action_text}"
+    action = "" if line.action_text == "none" else f" - {line.action_text}"
+    return f"{line.state or 'state unknown'} - {line.verdict}{action}"
 
 
 def figures(used: float, allowance: float | None, percent: float | None, bytes_per_gb: int) -> str:

@@ -163,6 +163,9 @@ def _final_decision(
     r.reason = decision.reason
     r.percent = None if decision.percent is None else round(decision.percent, 3)
     r.projected_percent = None if decision.projected_percent is None else round(decision.projected_percent, 3)
+    r.stop_percent = m.policy.stop_percent
+    if m.projection is not None:
+        r.rate_bytes_per_second = round(m.projection.rate_bytes_per_second, 3)
     return r
 
 
@@ -198,6 +201,7 @@ def decide_target(
     for entry in measurements:
         r = error_result(target, entry) if "error" in entry else InstanceResult.model_validate(entry)
         r.role_arn, r.external_id, r.dry_run = target.role_arn, target.external_id, config.dry_run or None
+        r.account_name = target.account_name
         if r.arn and r.bundle_id is not None:
             r.pool = pool_key(target.account, target.region, r.bundle_id, r.arn)
         policy = instance_policy(
