@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..adapters.aws_clients import CLIENTS
 from ..adapters.lightsail import LightsailGateway
 from ..adapters.sessions import AssumedRoleClients
-from ..model.messages import Target
+from ..model.messages import InstanceResult, Target
 from ..runtime import RuntimeSettings
 
 _members: dict[str, AssumedRoleClients] = {}
@@ -24,6 +24,16 @@ def lightsail_in(target: Target, env: RuntimeSettings, *, purpose: str) -> Light
         name=f"{target.account}-{target.region}-{purpose}",
     )
     return LightsailGateway(client)
+
+
+def lightsail_for(item: InstanceResult, env: RuntimeSettings, *, purpose: str) -> LightsailGateway:
+    """A LightsailGateway for the account and region of an action item (it carries its role)."""
+    if not item.role_arn:
+        raise ValueError(f"roleArn is required to {purpose} {item.name}")
+    target = Target(
+        account=item.account, region=item.region, role_arn=item.role_arn, external_id=item.external_id
+    )
+    return lightsail_in(target, env, purpose=f"{purpose}-{item.name}")
 
 
 def forget_sessions() -> None:

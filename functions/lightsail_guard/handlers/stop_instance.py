@@ -7,24 +7,17 @@ from typing import Any
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from ..model.messages import Target
 from ..runtime import settings
-from ..steps.stop_instance import stop_instance
+from ..steps.instance_state import stop_instance
 from .events import ActionEvent
 from .observability import identify, logger
-from .sessions import lightsail_in
+from .sessions import lightsail_for
 
 
 @logger.inject_lambda_context(clear_state=True)
 @event_parser(model=ActionEvent)
 def handler(event: ActionEvent, context: LambdaContext) -> dict[str, Any]:
-    env = settings()
     identify(account=event.account, region=event.region, instance=event.name)
-    if not event.role_arn:
-        raise ValueError("roleArn is required to stop an instance")
-    target = Target(
-        account=event.account, region=event.region, role_arn=event.role_arn, external_id=event.external_id
-    )
-    result = stop_instance(event, lightsail_in(target, env, purpose=f"stop-{event.name}"))
-    logger.warning("stop requested", extra={"stop_result": result.stop_result, "reason": result.reason})
+    result = stop_instance(event, lightsail_for(event, settings(), purpose="stop"))
+    logger.warning("stop requested", extra={"result": result.stop_result, "reason": result.reason})
     return result.to_payload()
