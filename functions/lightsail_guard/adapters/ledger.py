@@ -1,16 +1,12 @@
 """The ledger: the guard's memory between runs, one item per instance per billing month.
 
-DynamoDB layout (one table, on-demand, TTL on ``expiresAt``):
+DynamoDB layout (one table, on-demand, TTL on ``expiresAt``; README "The ledger"):
 
-==================  ====================================  ==============================================
-``pk``              ``sk``                                 what
-==================  ====================================  ==============================================
-account#region#YYYY-MM  ``instance#<arn>``                  first/last seen, bundle, pool, allowance,
-                                                           last reading (bytes in/out, at), state,
-                                                           ``events`` (string set: alerts sent),
-                                                           ``stopRequestedAt``, ``stoppedByGuardAt``
-account#region#YYYY-MM  ``target``                          ``restartDoneAt``: next-month restarts done
-==================  ====================================  ==============================================
+- ``pk = <account>#<region>#<YYYY-MM>``, ``sk = instance#<arn>``: first and last seen, bundle, pool,
+  allowance, the last known reading (bytes in/out and when), state, the last decision (verdict,
+  percent, reason, action), ``events`` (a string set of the alerts sent), ``stopRequestedAt`` and
+  ``stoppedByGuardAt``.
+- ``pk = <account>#<region>#<YYYY-MM>``, ``sk = target``: ``restartDoneAt`` (next-month restarts done).
 
 Every "only once" write is conditional, so two executions at the same instant (an Express retry)
 cannot both send an alert or both stop an instance.
