@@ -22,7 +22,7 @@ class Grant(StrEnum):
     ASSUME_MEMBER_ROLE = "assume-member-role"
     #: Read and write the ledger (month-to-date usage, once-per-event rules, restarts).
     WRITE_LEDGER = "write-ledger"
-    #: Read the ledger (the run summary and the daily report).
+    #: Read the ledger only (no function needs this alone today; kept for read-only additions).
     READ_LEDGER = "read-ledger"
     #: SNS, Telegram (its bot token secret) and EventBridge: every channel a notice goes out on.
     SEND_NOTIFICATIONS = "send-notifications"
@@ -40,7 +40,8 @@ def grants_of(key: str, config: GuardConfig) -> frozenset[Grant]:
         # Called only for restartNextMonth; without it the function exists but may enter no account.
         "StartInstance": {Grant.ASSUME_MEMBER_ROLE} if config.restart_next_month else set(),
         "Notify": {Grant.SEND_NOTIFICATIONS},
-        "SummarizeRun": {Grant.SEND_NOTIFICATIONS, Grant.READ_LEDGER},
+        # Reads the ledger for the report; records the stops and starts the workflow confirmed.
+        "SummarizeRun": {Grant.SEND_NOTIFICATIONS, Grant.WRITE_LEDGER},
     }
     return frozenset(table[key])
 

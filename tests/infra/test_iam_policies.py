@@ -140,12 +140,25 @@ def test_notify_may_publish_put_events_and_read_the_telegram_token(organization_
     }
 
 
-def test_summarize_run_may_notify_and_read_the_ledger(organization_stack):
+def test_summarize_run_may_notify_and_use_the_ledger(organization_stack):
+    """It reads the ledger for the report and records the stops and starts the workflow confirmed."""
     table = arn_of(organization_stack, "aws:dynamodb/table:Table")
     assert grants(organization_stack, "SummarizeRun-role") == {
         "WriteOwnLogs": own_logs(organization_stack, "SummarizeRun"),
         **notification_statements(organization_stack),
-        "ReadLedger": (["dynamodb:GetItem", "dynamodb:Query"], [table], None),
+        "ReadWriteLedger": (
+            sorted(
+                [
+                    "dynamodb:GetItem",
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:Query",
+                    "dynamodb:BatchWriteItem",
+                ]
+            ),
+            [table],
+            None,
+        ),
     }
 
 

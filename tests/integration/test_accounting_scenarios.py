@@ -351,3 +351,63 @@ def test_restart_off_leaves_everything_stopped() -> None:
 
     assert all(r["action"] != "start" for run in result["runs"] for r in run["instances"])
     assert {r["name"]: r["state"] for r in result["runs"][-1]["instances"]}["guard-stopped"] == "stopped"
+
+
+def _restart_case(checks: list[str], *, faults: list[dict] | None = None, **instance: Any) -> dict[str, Any]:
+    spec = {
+        "name": "web",
+        "bundleId": "nano_3_0",
+        "allowanceGb": 1024,
+        "createdAt": "2024-06-01T00:00:00Z",
+        "traffic": [{"from": "2025-01-01T00:00:00Z", "to": "2025-01-27T00:00:00Z", "bytesOut": 1010 * GB}],
+        **instance,
+    }
+    raw = scenario([spec], {"at": checks}, restartNextMonth=True, projection=False)
+    raw["faults"] = faults or []
+    return simulate(parse_scenario(raw))
+
+
+def actions_of(result: dict[str, Any]) -> list[str]:
+    return [instance_row(result, "web", run)["action"] for run in range(len(result["runs"]))]
+
+
+def test_restart_leaves_alone_an_instance_the_guard_only_tried_to_stop() -> None:
+    """Given every StopInstance fails and the owner stops the instance by hand, when February starts,
+    then it is not started: the guard never stopped it (README "Restart next month")."""
+    result = _restart_case(
+        ["2025-01-28T00:00:00Z", "2025-02-01T00:10:00Z"],
+        faults=[{"operation": "StopInstance", "code": "OperationFailureException"}],
+        stateChanges=[{"at": "2025-01-28T02:00:00Z", "state": "stopped"}],
+    )
+
+    assert actions_of(result) == ["stop", "none"]
+    assert "stop failed" in (instance_row(result, "web", 0)["stopResult"] or "")
+
+
+def test_restart_waits_for_an_instance_still_stopping_at_midnight() -> None:
+    """Given the guard stopped it 30 s before midnight (a stop takes 60 s), then the 00:00 check finds
+    it stopping and does nothing, and the 00:10 check starts it."""
+    result = _restart_case(["2025-01-31T23:59:30Z", "2025-02-01T00:00:00Z", "2025-02-01T00:10:00Z"])
+
+    assert actions_of(result) == ["stop", "none", "start"]
+
+
+def test_a_failed_restart_is_tried_again_at_the_next_check() -> None:
+    result = _restart_case(
+        ["2025-01-28T00:00:00Z", "2025-02-01T00:10:00Z", "2025-02-01T00:20:00Z", "2025-02-01T00:30:00Z"],
+        faults=[{"operation": "StartInstance", "code": "OperationFailureException", "times": 1}],
+    )
+
+    assert actions_of(result) == ["stop", "start", "start", "none"]
+    assert instance_row(result, "web", 3)["state"] == "running"
+
+
+def test_a_pool_member_without_data_does_not_make_the_pool_look_safer() -> None:
+    """Given a nano at 1000 GB and a pooled nano with no metric data at all (unknown, never 0), then
+    the silent member's allowance is not credited: the heavy one is stopped, the silent one alerted."""
+    pair = [dict(POOL_PAIR[0]), {**POOL_PAIR[1], "traffic": []}]
+    result = simulate(parse_scenario(scenario(pair, {"at": ["2025-01-20T00:00:00Z"]})))
+
+    assert instance_row(result, "heavy")["action"] == "stop"
+    assert instance_row(result, "light")["verdict"] == "unknown"
+    assert "1 with unknown usage" in instance_row(result, "heavy")["reason"]

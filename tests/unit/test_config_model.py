@@ -215,3 +215,35 @@ def test_BUG_every_consistency_problem_is_listed() -> None:
     text = "\n".join(problems_for(minimal(bytesPerGb=1024, reportTime="25:00")))
 
     assert "bytesPerGb" in text and "reportTime" in text
+
+
+def test_two_targets_naming_one_account_and_region_are_refused() -> None:
+    """Given the same account and region in two targets (two sets of filters), then an error names both."""
+    raw = {
+        "targets": [
+            {"accounts": ["111111111111"], "regions": ["eu-central-1"]},
+            {"accounts": ["111111111111"], "regions": ["eu-central-1"], "exclude": ["web"]},
+        ]
+    }
+    with pytest.raises(ConfigError) as error:
+        load_config(raw)
+    (problem,) = error.value.problems
+    assert problem.startswith(
+        "targets.1: account 111111111111 in eu-central-1 is already covered by targets.0"
+    )
+
+
+def test_a_region_lightsail_does_not_have_is_refused_with_the_list() -> None:
+    with pytest.raises(ConfigError) as error:
+        load_config({"targets": [{"accounts": ["111111111111"], "regions": ["eu-centrall-1"]}]})
+    (problem,) = error.value.problems
+    assert problem.startswith(
+        "targets.0.regions.0: 'eu-centrall-1' is not a Lightsail region; allowed: us-east-1"
+    )
+
+
+@pytest.mark.parametrize("field", ["dryRun", "projection", "restartNextMonth"])
+def test_switches_take_only_true_or_false(field: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        load_config({"targets": [{"accounts": ["111111111111"], "regions": ["eu-central-1"]}], field: "yes"})
+    assert error.value.problems[0].startswith(f"{field}:")

@@ -5,8 +5,7 @@ DynamoDB layout (one table, on-demand, TTL on ``expiresAt``; README "The ledger"
 - ``pk = <account>#<region>#<YYYY-MM>``, ``sk = instance#<arn>``: first and last seen, bundle, pool,
   allowance, the last known reading (bytes in/out and when), state, the last decision (verdict,
   percent, reason, action), ``events`` (a string set of the alerts sent), ``stopRequestedAt`` and
-  ``stoppedByGuardAt``.
-- ``pk = <account>#<region>#<YYYY-MM>``, ``sk = target``: ``restartDoneAt`` (next-month restarts done).
+  ``stoppedByGuardAt`` (the guard's stop, confirmed), ``startRequestedAt`` and ``restartedAt``.
 
 Every "only once" write is conditional, so two executions at the same instant (an Express retry)
 cannot both send an alert or both stop an instance.
@@ -24,6 +23,9 @@ from botocore.exceptions import ClientError
 
 from ..core.billing_period import billing_period_at, format_instant, parse_instant
 from .aws_clients import CLIENTS
+
+_REQUESTED = {"stop": "stopRequestedAt", "start": "startRequestedAt"}
+_CONFIRMED = {"stop": "stoppedByGuardAt", "start": "restartedAt"}
 
 #: Items outlive their month by this much (reports and restarts look one month back).
 RETENTION = timedelta(days=100)
@@ -62,15 +64,21 @@ class LedgerRecord:
     action: str | None = None
     events: frozenset[str] = field(default_factory=frozenset)
     stop_requested_at: str | None = None
+    #: Set when the workflow confirmed the guard's stop (the instance went to stopping/stopped).
     stopped_by_guard_at: str | None = None
+    start_requested_at: str | None = None
+    #: Set when the workflow confirmed a next-month restart.
+    restarted_at: str | None = None
 
 
 class Ledger(Protocol):
     def load(self, *, account: str, region: str, month: str) -> dict[str, LedgerRecord]: ...
     def save_reading(self, record: LedgerRecord) -> None: ...
     def claim_event(self, record: LedgerRecord, event: str) -> bool: ...
-    def claim_stop(self, record: LedgerRecord, *, now: datetime, quiet: timedelta) -> bool: ...
-    def claim_month_start(self, *, account: str, region: str, month: str, now: datetime) -> bool: ...
+    def claim_action(self, record: LedgerRecord, action: str, *, now: datetime, quiet: timedelta) -> bool: ...
+    def confirm(
+        self, *, account: str, region: str, month: str, arn: str, what: str, at: datetime
+    ) -> None: ...
 
 
 def _pk(account: str, region: str, month: str) -> str:
@@ -225,23 +233,24 @@ class DynamoLedger:
             {":set": {event}, ":event": event},
         )
 
-    def claim_stop(self, record: LedgerRecord, *, now: datetime, quiet: timedelta) -> bool:
-        stamp = format_instant(now)
+    def claim_action(self, record: LedgerRecord, action: str, *, now: datetime, quiet: timedelta) -> bool:
+        """Claim a ``stop`` or ``start`` unless one was claimed less than ``quiet`` ago."""
         return self._conditional(
             self._key(record),
-            "SET #req = :now, #by = :now",
+            "SET #req = :now",
             "attribute_not_exists(#req) OR #req <= :cutoff",
-            {"#req": "stopRequestedAt", "#by": "stoppedByGuardAt"},
-            {":now": stamp, ":cutoff": format_instant(now - quiet)},
+            {"#req": _REQUESTED[action]},
+            {":now": format_instant(now), ":cutoff": format_instant(now - quiet)},
         )
 
-    def claim_month_start(self, *, account: str, region: str, month: str, now: datetime) -> bool:
-        return self._conditional(
-            {"pk": {"S": _pk(account, region, month)}, "sk": {"S": "target"}},
-            "SET #done = :now, #exp = :exp",
-            "attribute_not_exists(#done)",
-            {"#done": "restartDoneAt", "#exp": "expiresAt"},
-            {":now": format_instant(now), ":exp": _expires(month)},
+    def confirm(self, *, account: str, region: str, month: str, arn: str, what: str, at: datetime) -> None:
+        """Record that a stop or start the guard requested happened (``what``: stop or start)."""
+        self._client.update_item(
+            TableName=self._table_name,
+            Key={"pk": {"S": _pk(account, region, month)}, "sk": {"S": f"instance#{arn}"}},
+            UpdateExpression="SET #at = :at",
+            ExpressionAttributeNames={"#at": _CONFIRMED[what]},
+            ExpressionAttributeValues={":at": {"S": format_instant(at)}},
         )
 
 
@@ -250,7 +259,6 @@ class MemoryLedger:
 
     def __init__(self) -> None:
         self._records: dict[tuple[str, str], LedgerRecord] = {}
-        self._targets: set[str] = set()
         self._lock = threading.Lock()
 
     def load(self, *, account: str, region: str, month: str) -> dict[str, LedgerRecord]:
@@ -276,20 +284,22 @@ class MemoryLedger:
             self._records[key] = replace(current, events=current.events | {event})
             return True
 
-    def claim_stop(self, record: LedgerRecord, *, now: datetime, quiet: timedelta) -> bool:
+    def claim_action(self, record: LedgerRecord, action: str, *, now: datetime, quiet: timedelta) -> bool:
         key = (_pk(record.account, record.region, record.month), record.arn)
+        field_name = f"{action}_requested_at"
         with self._lock:
             current = self._records.get(key, record)
-            if current.stop_requested_at and parse_instant(current.stop_requested_at) > now - quiet:
+            previous = getattr(current, field_name)
+            if previous and parse_instant(previous) > now - quiet:
                 return False
-            stamp = format_instant(now)
-            self._records[key] = replace(current, stop_requested_at=stamp, stopped_by_guard_at=stamp)
+            self._records[key] = replace(current, **{field_name: format_instant(now)})
             return True
 
-    def claim_month_start(self, *, account: str, region: str, month: str, now: datetime) -> bool:
-        pk = _pk(account, region, month)
+    def confirm(self, *, account: str, region: str, month: str, arn: str, what: str, at: datetime) -> None:
+        key = (_pk(account, region, month), arn)
+        field_name = "stopped_by_guard_at" if what == "stop" else "restarted_at"
         with self._lock:
-            if pk in self._targets:
-                return False
-            self._targets.add(pk)
-            return True
+            current = self._records.get(key) or LedgerRecord(
+                account=account, region=region, month=month, arn=arn, name=""
+            )
+            self._records[key] = replace(current, **{field_name: format_instant(at)})

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -18,6 +19,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     ValidationError,
     field_validator,
     model_validator,
@@ -61,12 +63,32 @@ def _no_bool(value: Any) -> Any:
 
 
 Percent = Annotated[float, BeforeValidator(_no_bool)]
+#: A whole number that refuses JSON booleans (``true`` is not 1 minute).
+Count = Annotated[int, BeforeValidator(_no_bool)]
 
 AccountId = Annotated[str, AfterValidator(_matches(ACCOUNT_ID, "a 12-digit AWS account id"))]
 OuId = Annotated[
     str, AfterValidator(_matches(OU_ID, "an organizational unit id (ou-xxxx-xxxxxxxx) or root id (r-xxxx)"))
 ]
-Region = Annotated[str, AfterValidator(_matches(REGION, "an AWS region name such as eu-central-1"))]
+
+
+@lru_cache(maxsize=1)
+def lightsail_regions() -> tuple[str, ...]:
+    """The regions Lightsail exists in, from botocore's Lightsail model (``RegionName``)."""
+    import botocore.session
+
+    return tuple(botocore.session.get_session().get_service_model("lightsail").shape_for("RegionName").enum)
+
+
+def _lightsail_region(value: str) -> str:
+    _matches(REGION, "an AWS region name such as eu-central-1")(value)
+    regions = lightsail_regions()
+    if regions and value not in regions:
+        raise ValueError(f"{value!r} is not a Lightsail region; allowed: {', '.join(regions)}")
+    return value
+
+
+Region = Annotated[str, AfterValidator(_lightsail_region)]
 NamePattern = Annotated[
     str, AfterValidator(_matches(NAME_PATTERN, "an instance name or a glob pattern such as web-*"))
 ]
@@ -74,7 +96,12 @@ NamePattern = Annotated[
 
 class _Model(BaseModel):
     model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True, validate_default=True
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        frozen=True,
+        validate_default=True,
+        allow_inf_nan=False,
     )
 
 
@@ -108,22 +135,22 @@ class GuardConfig(_Model):
     warn_percents: list[Percent] = Field(default_factory=lambda: [80.0, 90.0], max_length=5)
     bytes_per_gb: int = 1_000_000_000
     accounting: Literal["pool", "instance"] = "pool"
-    projection: bool = True
-    dry_run: bool = False
+    projection: StrictBool = True
+    dry_run: StrictBool = False
 
     # -- timing -------------------------------------------------------------------------------
-    check_interval_minutes: int = Field(10, ge=1, le=60)
-    metric_lag_seconds: int = Field(300, ge=0, le=3600)
-    stop_duration_seconds: int = Field(60, ge=0, le=3600)
+    check_interval_minutes: Count = Field(10, ge=1, le=60)
+    metric_lag_seconds: Count = Field(300, ge=0, le=3600)
+    stop_duration_seconds: Count = Field(60, ge=0, le=3600)
     report_time: str = "08:00"
     report_timezone: str = "UTC"
 
     # -- behaviour ----------------------------------------------------------------------------
-    restart_next_month: bool = False
+    restart_next_month: StrictBool = False
 
     # -- fan-out ------------------------------------------------------------------------------
-    target_concurrency: int = Field(10, ge=1, le=40)
-    instance_concurrency: int = Field(10, ge=1, le=40)
+    target_concurrency: Count = Field(10, ge=1, le=40)
+    instance_concurrency: Count = Field(10, ge=1, le=40)
 
     # -- member accounts ----------------------------------------------------------------------
     member_role_name: Annotated[
@@ -150,7 +177,7 @@ class GuardConfig(_Model):
     # -- deployment ---------------------------------------------------------------------------
     workflow_type: Literal["EXPRESS", "STANDARD"] = "EXPRESS"
     architecture: Literal["arm64", "x86_64"] = "arm64"
-    log_retention_days: int = Field(30, ge=1, le=3653)
+    log_retention_days: Count = Field(30, ge=1, le=3653)
 
     @field_validator("bytes_per_gb")
     @classmethod
@@ -180,6 +207,22 @@ class GuardConfig(_Model):
     def _report_timezone(cls, value: str) -> str:
         _check_timezone(value)
         return value
+
+    @model_validator(mode="after")
+    def _targets_do_not_overlap(self) -> GuardConfig:
+        # Two targets naming one (account, region) would need two sets of include/exclude filters for
+        # the same instances: refused, rather than one silently winning.
+        seen: dict[tuple[str, str], int] = {}
+        for index, spec in enumerate(self.targets):
+            for account in spec.accounts:
+                for region in spec.regions:
+                    first = seen.setdefault((account, region), index)
+                    if first != index:
+                        raise ValueError(
+                            f"targets.{index}: account {account} in {region} is already covered by targets.{first}; "
+                            "list each account and region once (merge their include/exclude lists)"
+                        )
+        return self
 
     @model_validator(mode="after")
     def _consistent(self) -> GuardConfig:
@@ -236,7 +279,8 @@ def describe_validation_error(error: ValidationError, prefix: str = "") -> list[
             message = "unknown field (check the spelling; keys are camelCase)"
         elif item["type"] == "literal_error":
             message = message.replace("Input should be", "allowed:")
-        problems.append(f"{path or '(top level)'}: {message}")
+        # Whole-model checks name their fields in the message itself.
+        problems.append(f"{path}: {message}" if path else message)
     return problems
 
 

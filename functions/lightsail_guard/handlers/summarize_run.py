@@ -11,7 +11,7 @@ from ..notifications.channels import configured_channels
 from ..notifications.delivery import deliver_report
 from ..notifications.report import build_report, report_subject
 from ..runtime import settings
-from ..steps.summarize_run import collect_outcomes, summarize_run, with_every_instance
+from ..steps.summarize_run import collect_outcomes, confirm_actions, summarize_run, with_every_instance
 from .events import SummarizeRunEvent
 from .ledger import ledger_for
 from .observability import logger
@@ -25,10 +25,11 @@ def handler(event: SummarizeRunEvent, context: LambdaContext) -> dict[str, Any]:
     summary = summarize_run(
         run_id=event.run_id, now=event.now, mode=event.mode, outcomes=outcomes, plan_errors=event.plan_errors
     )
-    logger.info("run summarized", extra={"summary": summary.to_payload()})
+    ledger = ledger_for(env)
+    confirmed = confirm_actions(outcomes, ledger, event.now)
+    logger.info("run summarized", extra={"summary": summary.to_payload(), "confirmed_actions": confirmed})
     answer: dict[str, Any] = {"summary": summary.to_payload()}
     if event.mode == "report":
-        ledger = ledger_for(env)
         outcomes = [with_every_instance(o, ledger, event.now) for o in outcomes]
         report = build_report(
             outcomes, summary, bytes_per_gb=env.config.bytes_per_gb, stop_percent=env.config.stop_percent

@@ -47,7 +47,11 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"lightsail-guard: {exc}", file=sys.stderr)
         return 2
-    log = open(args.log, "w") if args.log else None  # noqa: SIM115
+    try:
+        log = open(args.log, "w") if args.log else None  # noqa: SIM115
+    except OSError as exc:
+        print(f"lightsail-guard: --log: {exc}", file=sys.stderr)
+        return 2
     try:
         result = simulate(scenario, log=log)
     finally:

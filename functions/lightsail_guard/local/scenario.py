@@ -13,7 +13,19 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, Field, ValidationError, field_validator, model_validator
 
-from ..config.model import AccountId, ConfigError, GuardConfig, Region, _Model, describe_validation_error
+from ..config.model import (
+    AccountId,
+    ConfigError,
+    Count,
+    GuardConfig,
+    Region,
+    _Model,
+    describe_validation_error,
+)
+
+#: Upper bounds that keep every sum finite (far above any real link or plan).
+MAX_BYTES = 1e18
+MAX_RATE = 1e12
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "scenario.schema.json"
 SCENARIOS_DIR = Path(__file__).parent / "scenarios"
@@ -25,10 +37,10 @@ class Traffic(_Model):
     from_: AwareDatetime | None = Field(None, alias="from")
     to: AwareDatetime | None = None
     day: date | None = Field(None, description="Shorthand for from = day 00:00Z, to = next day 00:00Z")
-    bytes_in: float = Field(0, ge=0)
-    bytes_out: float = Field(0, ge=0)
-    rate_in: float | None = Field(None, ge=0, description="bytes per second in")
-    rate_out: float | None = Field(None, ge=0, description="bytes per second out")
+    bytes_in: float = Field(0, ge=0, le=MAX_BYTES)
+    bytes_out: float = Field(0, ge=0, le=MAX_BYTES)
+    rate_in: float | None = Field(None, ge=0, le=MAX_RATE, description="bytes per second in")
+    rate_out: float | None = Field(None, ge=0, le=MAX_RATE, description="bytes per second out")
 
     @model_validator(mode="after")
     def _span(self) -> Traffic:
@@ -63,7 +75,11 @@ class StateChange(_Model):
 class InstanceSpec(_Model):
     name: str = Field(pattern=r"^\w[\w\-.]*\w$", max_length=255, description="Lightsail's name rule")
     bundle_id: str = "micro_3_0"
-    allowance_gb: float = Field(ge=0, description="networking.monthlyTransfer.gbPerMonthAllocated")
+    allowance_gb: Count = Field(
+        ge=0,
+        le=1_000_000,
+        description="networking.monthlyTransfer.gbPerMonthAllocated (an integer in the API)",
+    )
     created_at: AwareDatetime
     deleted_at: AwareDatetime | None = None
     state: str = "running"
@@ -73,10 +89,37 @@ class InstanceSpec(_Model):
     traffic: list[Traffic] = Field(default_factory=list)
     state_changes: list[StateChange] = Field(default_factory=list)
 
+    @model_validator(mode="after")
+    def _lifetime(self) -> InstanceSpec:
+        if self.deleted_at is not None and self.deleted_at <= self.created_at:
+            raise ValueError("deletedAt must be after createdAt")
+        for change in self.state_changes:
+            if change.at < self.created_at or (self.deleted_at is not None and change.at >= self.deleted_at):
+                raise ValueError(
+                    f"stateChanges at {change.at.isoformat()} falls outside the instance's lifetime"
+                )
+        return self
+
 
 class RegionSpec(_Model):
     name: Region
     instances: list[InstanceSpec] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _names_unique_while_alive(self) -> RegionSpec:
+        """Names are unique per account and region among live instances (a name can be reused after
+        a delete)."""
+        by_name: dict[str, list[InstanceSpec]] = {}
+        for spec in self.instances:
+            for other in by_name.get(spec.name, []):
+                if spec.created_at < (
+                    other.deleted_at or datetime.max.replace(tzinfo=UTC)
+                ) and other.created_at < (spec.deleted_at or datetime.max.replace(tzinfo=UTC)):
+                    raise ValueError(
+                        f"two instances named {spec.name!r} exist at the same time in {self.name}"
+                    )
+            by_name.setdefault(spec.name, []).append(spec)
+        return self
 
 
 class AccountSpec(_Model):
@@ -84,6 +127,14 @@ class AccountSpec(_Model):
     name: str | None = None
     role_assumable: bool = Field(True, description="false: the member role is missing (AssumeRole is denied)")
     regions: list[RegionSpec] = Field(min_length=1)
+
+    @field_validator("regions")
+    @classmethod
+    def _unique_regions(cls, regions: list[RegionSpec]) -> list[RegionSpec]:
+        names = [r.name for r in regions]
+        if len(names) != len(set(names)):
+            raise ValueError(f"each region once per account, got {names}")
+        return regions
 
 
 class Checks(_Model):
@@ -154,7 +205,7 @@ class Scenario(_Model):
             raise ValueError(f"account ids must be unique, got {ids}")
         return accounts
 
-    def guard_config(self) -> GuardConfig:
+    def guard_config(self, *, source: str = "scenario") -> GuardConfig:
         raw = dict(self.config)
         raw.setdefault(
             "targets",
@@ -172,7 +223,7 @@ class Scenario(_Model):
         try:
             return load_config(raw, source="scenario config")
         except ConfigError as exc:
-            raise ConfigError("scenario", [f"config.{p}" for p in exc.problems]) from None
+            raise ConfigError(source, [f"config.{p}" for p in exc.problems]) from None
 
     def runs(self) -> list[tuple[datetime, str]]:
         """(instant, mode) of every execution, in time order; a report run also checks."""
@@ -184,9 +235,11 @@ class Scenario(_Model):
 def load_scenario(path: str | Path) -> Scenario:
     path = Path(path)
     try:
-        raw = json.loads(path.read_text())
+        raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(str(path), ["(file): not found"]) from None
+    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), [f"(file): cannot be read as UTF-8 JSON: {exc}"]) from None
     except json.JSONDecodeError as exc:
         raise ConfigError(str(path), [f"(file): not valid JSON: {exc}"]) from None
     return parse_scenario(raw, source=str(path))
@@ -197,7 +250,7 @@ def parse_scenario(raw: Any, *, source: str = "scenario") -> Scenario:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(source, describe_validation_error(exc)) from None
-    scenario.guard_config()  # the config block is checked now, not at the first run
+    scenario.guard_config(source=source)  # the config block is checked now, not at the first run
     return scenario
 
 

@@ -87,14 +87,15 @@ def _pools(
         if not r.arn or not r.pool:
             continue
         live.add(r.arn)
+        used, allowance = r.used_bytes, r.full_allowance_bytes
+        if used is None:
+            # Unknown now: its last known usage still counts; with none at all, its allowance is not
+            # credited either, so that a silent member never makes the pool look safer (fail safe).
+            used = m.previous.last_used_bytes if m.previous else None
+            if used is None:
+                allowance = None
         members[r.pool].append(
-            PoolMember(
-                r.arn,
-                r.name,
-                r.full_allowance_bytes,
-                parse_instant(r.created_at or format_instant(now)),
-                r.used_bytes,
-            )
+            PoolMember(r.arn, r.name, allowance, parse_instant(r.created_at or format_instant(now)), used)
         )
         rate = None if m.projection is None else m.projection.rate_bytes_per_second
         rates[r.pool] = None if rate is None or rates[r.pool] is None else rates[r.pool] + rate
@@ -229,7 +230,7 @@ def decide_target(
         r.action = _action(r, m.policy, record, ledger, config, now)
         results.append(r)
     if config.restart_next_month:
-        _restart_stopped_last_month(target, results, measured, ledger, period, now)
+        _restart_stopped_last_month(target, results, measured, ledger, period, now, config)
     for r, m in zip(results, measured, strict=True):
         record = _record_of(target, month, r, m.previous, stamp)
         if record is not None:
@@ -293,7 +294,7 @@ def _action(
     if r.verdict == Verdict.STOP and policy.may_stop and not config.dry_run and record is not None:
         # A second execution at the same instant (an Express retry) finds the claim taken: no second call.
         quiet = timedelta(minutes=config.check_interval_minutes) / 2
-        if not ledger.claim_stop(record, now=now, quiet=quiet):
+        if not ledger.claim_action(record, "stop", now=now, quiet=quiet):
             return "none"
         ledger.claim_event(record, event)
         return "stop"
@@ -311,21 +312,32 @@ def _restart_stopped_last_month(
     ledger: Ledger,
     period: Any,
     now: datetime,
+    config: GuardConfig,
 ) -> None:
-    """On the month's first check, start what the guard itself stopped last month (unless held)."""
-    if not ledger.claim_month_start(
-        account=target.account, region=target.region, month=period.label, now=now
-    ):
-        return
+    """Start again what the guard itself stopped last month (a confirmed stop), unless held.
+
+    Tried at every check until the restart is confirmed: an instance still ``stopping`` at midnight,
+    or a start that failed, is tried again at a later check (at most once per check interval).
+    """
     last_month = ledger.load(account=target.account, region=target.region, month=period.previous().label)
+    if not last_month:
+        return
+    this_month = {m.result.arn: m.previous for m in measured}
     policies = {m.result.arn: m.policy for m in measured}
+    quiet = timedelta(minutes=config.check_interval_minutes) / 2
     for r in results:
         before = last_month.get(r.arn or "")
         if before is None or not before.stopped_by_guard_at or r.state != "stopped":
             continue
+        current = this_month.get(r.arn)
+        if current is not None and current.restarted_at:
+            continue  # restarted already this month; stopped again since by someone else
         policy = policies.get(r.arn)
         if policy is not None and (policy.hold or policy.mode == "off"):
             r.reason += f" [stopped by the guard on {before.stopped_by_guard_at}; held: not restarted]"
+            continue
+        record = _record_of(target, period.label, r, current, format_instant(now))
+        if record is None or not ledger.claim_action(record, "start", now=now, quiet=quiet):
             continue
         r.action = "start"
         r.reason = (

@@ -60,6 +60,15 @@ def plan_run(
                 errors.append({"target": ou, "error": f"{type(exc).__name__}: {exc}"})
         for account, account_name in accounts.items():
             for region in spec.regions:
+                if (account, region) in targets:
+                    # An OU overlapping another target: the first target's filters apply; say so.
+                    errors.append(
+                        {
+                            "target": f"{account}/{region}",
+                            "error": "covered by more than one target; the first target's include/exclude apply",
+                        }
+                    )
+                    continue
                 targets.setdefault(
                     (account, region),
                     Target(

@@ -91,3 +91,29 @@ def summarize_run(
         notifications=sum(1 for r in results if r.notified),
         errors=errors,
     )
+
+
+#: What StopInstance and StartInstance answer when the change happened.
+_STOPPED = ("stopping", "stopped")
+_STARTED = ("pending", "running")
+
+
+def confirm_actions(outcomes: list[TargetOutcome], ledger: Ledger, now: str) -> int:
+    """Record in the ledger the stops and starts that happened, so that next month's restart only
+    touches instances the guard itself stopped (not ones it only tried to stop)."""
+    at = parse_instant(now, field="now")
+    month = billing_period_at(at).label
+    confirmed = 0
+    for outcome in outcomes:
+        for r in outcome.results:
+            what = (
+                "stop"
+                if r.action == "stop" and r.stop_result in _STOPPED
+                else "start"
+                if r.action == "start" and r.start_result in _STARTED
+                else None
+            )
+            if what and r.arn:
+                ledger.confirm(account=r.account, region=r.region, month=month, arn=r.arn, what=what, at=at)
+                confirmed += 1
+    return confirmed
