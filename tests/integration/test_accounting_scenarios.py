@@ -210,6 +210,12 @@ def test_c15_with_projection_the_guard_stops_at_t0_and_ends_under_the_allowance(
     assert "projected" in stops[0][1]
     assert final_usage(result) < 1024 * GB
     assert final_usage(result) == pytest.approx(967.5 * GB, rel=0.002)
+    # After the stop, lying between the warning levels and the stop line is no news: no further alert.
+    stop_run = next(i for i, run in enumerate(result["runs"]) if run["instances"][0]["action"] == "stop")
+    assert [len(run["notifications"]) for run in result["runs"][stop_run + 1 :]] == [0] * (
+        len(result["runs"]) - stop_run - 1
+    )
+    assert "projected" not in result["runs"][-1]["instances"][0]["reason"]  # stopped: no rate to project
 
 
 # -- once per event -------------------------------------------------------------------------------------

@@ -54,7 +54,9 @@ class PoolUsage:
     unknown: int
 
     def describe(self) -> str:
-        parts = [f"pool {self.key.rsplit('/', 1)[-1]} ({self.members} members"]
+        parts = [
+            f"pool {self.key.rsplit('/', 1)[-1]} ({self.members} member{'s' if self.members != 1 else ''}"
+        ]
         if self.vanished:
             parts.append(f", {self.vanished} deleted this month")
         if self.unknown:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 from ..config.model import ConfigError
@@ -52,8 +53,20 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"lightsail-guard: --log: {exc}", file=sys.stderr)
         return 2
+    started = time.monotonic()
+
+    def progress(index: int, total: int, run: dict) -> None:
+        # Long scenarios take minutes: say where we are (on stderr: stdout stays the result).
+        if total > 3:
+            print(
+                f"[{index}/{total}] {run['mode']} at {run['at']}: {run['status']} "
+                f"({time.monotonic() - started:.0f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
+
     try:
-        result = simulate(scenario, log=log)
+        result = simulate(scenario, log=log, progress=progress)
     finally:
         if log:
             log.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -86,7 +86,12 @@ def _lifecycle(scenario: Scenario) -> list[tuple[datetime, str, str, str, Instan
     return sorted(events, key=lambda e: (e[0], _ORDER[e[1]]))
 
 
-def simulate(scenario: Scenario, *, log: TextIO | None = None) -> dict[str, Any]:
+def simulate(
+    scenario: Scenario,
+    *,
+    log: TextIO | None = None,
+    progress: Callable[[int, int, dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
     """Execute every run of ``scenario``; return one JSON-ready document (deterministic)."""
     config = scenario.guard_config()
     runs = scenario.runs()
@@ -142,6 +147,8 @@ def simulate(scenario: Scenario, *, log: TextIO | None = None) -> dict[str, Any]
                     config=config,
                 )
             )
+            if progress is not None:
+                progress(index, len(runs), records[-1])
         totals = {
             "runs": len(records),
             "stateTransitions": sum(r["counts"]["stateTransitions"] for r in records),

@@ -97,7 +97,10 @@ def _pools(
         members[r.pool].append(
             PoolMember(r.arn, r.name, allowance, parse_instant(r.created_at or format_instant(now)), used)
         )
-        rate = None if m.projection is None else m.projection.rate_bytes_per_second
+        if m.projection is not None:
+            rate = m.projection.rate_bytes_per_second
+        else:  # a member that is not running adds nothing; a running one without a rate: no pool rate
+            rate = 0.0 if r.state != "running" and r.used_bytes is not None else None
         rates[r.pool] = None if rate is None or rates[r.pool] is None else rates[r.pool] + rate
     for arn, record in previous.items():
         if arn in live or not record.pool or not record.created_at:
@@ -215,7 +218,7 @@ def decide_target(
         )
         before = previous.get(r.arn or "")
         projection = None
-        if r.used_bytes is not None:
+        if r.used_bytes is not None and r.state == "running":  # only a running instance moves traffic on
             rate = recent_rate(_reading(before), Reading(now, r.used_bytes))
             projection = project(r.used_bytes, rate, horizon_seconds=horizon)
         measured.append(_Measured(r, policy, before, projection))
@@ -287,6 +290,8 @@ def _action(
     now: datetime,
 ) -> str:
     if not policy.may_notify:
+        if policy.mode == "off" and not any(p.startswith("not guarded") for p in policy.problems):
+            r.reason += " (tag lightsail-guard:mode=off: reported only)"
         return "none"
     event = _event_key(r, policy, config.dry_run)
     if event is None:
@@ -296,13 +301,23 @@ def _action(
         quiet = timedelta(minutes=config.check_interval_minutes) / 2
         if not ledger.claim_action(record, "stop", now=now, quiet=quiet):
             return "none"
-        ledger.claim_event(record, event)
+        _claim_with_lower_levels(ledger, record, event, config)
         return "stop"
     if r.verdict == Verdict.STOP and not policy.may_stop:
         r.reason += " (tag lightsail-guard:mode=notify: no stop)"
     if record is None:
         return "notify"
-    return "notify" if ledger.claim_event(record, event) else "none"
+    return "notify" if _claim_with_lower_levels(ledger, record, event, config) else "none"
+
+
+def _claim_with_lower_levels(ledger: Ledger, record: LedgerRecord, event: str, config: GuardConfig) -> bool:
+    """Claim ``event``; a stop-level event also settles the warnings below it (after a stop, falling
+    back under the stop line is no news)."""
+    claimed = ledger.claim_event(record, event)
+    if claimed and event.startswith("stop:"):
+        for level in config.warn_percents:
+            ledger.claim_event(record, f"warn:{level:g}")
+    return claimed
 
 
 def _restart_stopped_last_month(
