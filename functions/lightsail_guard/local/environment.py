@@ -201,7 +201,7 @@ class LocalAws:
             name=STATE_MACHINE_NAME,
             definition=render_definition(function_arns),
             roleArn=f"arn:aws:iam::{HUB_ACCOUNT}:role/lightsail-guard-workflow",
-            type="STANDARD",
+            type=self.config.workflow_type,
         )["stateMachineArn"]
 
     def _provision_events(self, hub: boto3.Session) -> None:
