@@ -18,6 +18,11 @@ FOOTNOTE = (
 )
 
 
+def plural(count: int, noun: str) -> str:
+    """``1 instance``, ``2 instances``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def heading(report: Report) -> str:
     return f"{TITLE}: {report.period.name} (UTC billing month)"
 
@@ -41,7 +46,7 @@ def counts(report: Report) -> str:
         parts.append(f"{t.check_failed} check failed")
     if t.failed_targets:
         parts.append(f"{t.failed_targets} target{'s' if t.failed_targets != 1 else ''} failed")
-    return f"{t.instances} instances in {t.accounts} accounts: " + ", ".join(parts) + "."
+    return f"{plural(t.instances, 'instance')} in {plural(t.accounts, 'account')}: " + ", ".join(parts) + "."
 
 
 def overage_total(report: Report) -> str:
@@ -114,7 +119,7 @@ def month_end(
 
 def pool_title(pool: PoolLine) -> str:
     unknown = f", {pool.unknown_members} with unknown usage" if pool.unknown_members else ""
-    return f"pool {pool.size} ({len(pool.members)} members: {', '.join(pool.members)}{unknown})"
+    return f"pool {pool.size} ({plural(len(pool.members), 'member')}: {', '.join(pool.members)}{unknown})"
 
 
 def not_measured(section: Section) -> str:
