@@ -32,33 +32,19 @@ def report_html(report: Report) -> str:
             lines.append("<i>no instances</i>")
         for line in section.instances:
             lines.append(f"<b>{escape(line.name)}</b> {escape(say.instance_title(line))}")
+            detail = say.usage_detail(
+                line, section, stop_percent=line.stop_percent, bytes_per_gb=per_gb, pooled=line.pooled
+            )
             lines.append(
-                f"<code>{fmt.usage_bar(line.percent, style='unicode')}</code> "
-                f"{escape(say.figures(line.used_bytes, line.allowance_bytes, line.percent, per_gb).strip())}; "
-                + escape(
-                    say.month_end(
-                        line.month_end,
-                        stop_percent=line.stop_percent,
-                        bytes_per_gb=per_gb,
-                        price_known=section.price_usd_per_gb is not None,
-                        pooled=line.pooled,
-                    )
-                )
+                f"<code>{fmt.usage_bar(line.percent, style='unicode')}</code> {escape(detail.strip())}"
             )
         for pool in section.pools:
             lines.append(f"<i>{escape(say.pool_title(pool))}</i>")
+            detail = say.usage_detail(
+                pool, section, stop_percent=report.stop_percent, bytes_per_gb=per_gb, pooled=False
+            )
             lines.append(
-                f"<code>{fmt.usage_bar(pool.percent, style='unicode')}</code> "
-                f"{escape(say.figures(pool.used_bytes, pool.allowance_bytes, pool.percent, per_gb).strip())}; "
-                + escape(
-                    say.month_end(
-                        pool.month_end,
-                        stop_percent=report.stop_percent,
-                        bytes_per_gb=per_gb,
-                        price_known=section.price_usd_per_gb is not None,
-                        pooled=False,
-                    )
-                )
+                f"<code>{fmt.usage_bar(pool.percent, style='unicode')}</code> {escape(detail.strip())}"
             )
         if section.not_measured:
             lines.append(f"<i>{escape(say.not_measured(section))}</i>")

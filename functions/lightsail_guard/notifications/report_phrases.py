@@ -133,3 +133,22 @@ def section_overage(section: Section, bytes_per_gb: int) -> str | None:
     if section.overage_usd is None:
         return f"Overage at risk here: ~{fmt.gb(section.overage_out_bytes, bytes_per_gb)} OUT (price unknown)"
     return f"Overage at risk here: {fmt.usd(section.overage_usd)}"
+
+
+def usage_detail(
+    subject: InstanceLine | PoolLine,
+    section: Section,
+    *,
+    stop_percent: float,
+    bytes_per_gb: int,
+    pooled: bool,
+) -> str:
+    """``1,742 / 2,048 GB; month end ~2,791 GB …``: an instance's or a pool's figures and outlook."""
+    figures_text = figures(subject.used_bytes, subject.allowance_bytes, subject.percent, bytes_per_gb)
+    return f"{figures_text}; " + month_end(
+        subject.month_end,
+        stop_percent=stop_percent,
+        bytes_per_gb=bytes_per_gb,
+        price_known=section.price_usd_per_gb is not None,
+        pooled=pooled,
+    )

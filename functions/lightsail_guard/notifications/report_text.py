@@ -19,30 +19,16 @@ def report_text(report: Report) -> str:
             lines.append("  no instances")
         for line in section.instances:
             lines.append(f"  {line.name} - {say.instance_title(line)}")
-            lines.append(
-                f"    [{fmt.usage_bar(line.percent)}] "
-                f"{say.figures(line.used_bytes, line.allowance_bytes, line.percent, per_gb)}; "
-                + say.month_end(
-                    line.month_end,
-                    stop_percent=line.stop_percent,
-                    bytes_per_gb=per_gb,
-                    price_known=section.price_usd_per_gb is not None,
-                    pooled=line.pooled,
-                )
+            detail = say.usage_detail(
+                line, section, stop_percent=line.stop_percent, bytes_per_gb=per_gb, pooled=line.pooled
             )
+            lines.append(f"    [{fmt.usage_bar(line.percent)}] {detail}")
         for pool in section.pools:
             lines.append(f"  {say.pool_title(pool)}")
-            lines.append(
-                f"    [{fmt.usage_bar(pool.percent)}] "
-                f"{say.figures(pool.used_bytes, pool.allowance_bytes, pool.percent, per_gb)}; "
-                + say.month_end(
-                    pool.month_end,
-                    stop_percent=report.stop_percent,
-                    bytes_per_gb=per_gb,
-                    price_known=section.price_usd_per_gb is not None,
-                    pooled=False,
-                )
+            detail = say.usage_detail(
+                pool, section, stop_percent=report.stop_percent, bytes_per_gb=per_gb, pooled=False
             )
+            lines.append(f"    [{fmt.usage_bar(pool.percent)}] {detail}")
         if section.not_measured:
             lines.append(f"  ({say.not_measured(section)})")
         overage = say.section_overage(section, per_gb)
