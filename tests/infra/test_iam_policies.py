@@ -97,23 +97,21 @@ def test_start_instance_may_assume_the_member_role_with_restart_next_month(resta
     }
 
 
+def ledger_read_write(run) -> tuple:
+    actions = [
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:Query",
+        "dynamodb:BatchWriteItem",
+    ]
+    return (sorted(actions), [arn_of(run, "aws:dynamodb/table:Table")], None)
+
+
 def test_decide_target_reads_and_writes_the_ledger_and_nothing_else(organization_stack):
-    table = arn_of(organization_stack, "aws:dynamodb/table:Table")
     assert grants(organization_stack, "DecideTarget-role") == {
         "WriteOwnLogs": own_logs(organization_stack, "DecideTarget"),
-        "ReadWriteLedger": (
-            sorted(
-                [
-                    "dynamodb:GetItem",
-                    "dynamodb:PutItem",
-                    "dynamodb:UpdateItem",
-                    "dynamodb:Query",
-                    "dynamodb:BatchWriteItem",
-                ]
-            ),
-            [table],
-            None,
-        ),
+        "ReadWriteLedger": ledger_read_write(organization_stack),
     }
 
 
@@ -142,23 +140,10 @@ def test_notify_may_publish_put_events_and_read_the_telegram_token(organization_
 
 def test_summarize_run_may_notify_and_use_the_ledger(organization_stack):
     """It reads the ledger for the report and records the stops and starts the workflow confirmed."""
-    table = arn_of(organization_stack, "aws:dynamodb/table:Table")
     assert grants(organization_stack, "SummarizeRun-role") == {
         "WriteOwnLogs": own_logs(organization_stack, "SummarizeRun"),
         **notification_statements(organization_stack),
-        "ReadWriteLedger": (
-            sorted(
-                [
-                    "dynamodb:GetItem",
-                    "dynamodb:PutItem",
-                    "dynamodb:UpdateItem",
-                    "dynamodb:Query",
-                    "dynamodb:BatchWriteItem",
-                ]
-            ),
-            [table],
-            None,
-        ),
+        "ReadWriteLedger": ledger_read_write(organization_stack),
     }
 
 
