@@ -91,7 +91,3 @@ class AssumedRoleClients:
         with self._lock:
             self._credentials[key] = creds
         return creds
-
-    def forget(self) -> None:
-        with self._lock:
-            self._credentials.clear()

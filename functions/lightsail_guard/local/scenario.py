@@ -31,6 +31,11 @@ SCHEMA_PATH = Path(__file__).parent / "schema" / "scenario.schema.json"
 SCENARIOS_DIR = Path(__file__).parent / "scenarios"
 
 
+def _refuse_repeats(values: list[str], rule: str) -> None:
+    if len(values) != len(set(values)):
+        raise ValueError(f"{rule}, got {values}")
+
+
 class Traffic(_Model):
     """Bytes spread evenly over [from, to): a total (``bytesIn``/``bytesOut``) or a rate per second."""
 
@@ -131,9 +136,7 @@ class AccountSpec(_Model):
     @field_validator("regions")
     @classmethod
     def _unique_regions(cls, regions: list[RegionSpec]) -> list[RegionSpec]:
-        names = [r.name for r in regions]
-        if len(names) != len(set(names)):
-            raise ValueError(f"each region once per account, got {names}")
+        _refuse_repeats([r.name for r in regions], "each region once per account")
         return regions
 
 
@@ -200,9 +203,7 @@ class Scenario(_Model):
     @field_validator("accounts")
     @classmethod
     def _unique_accounts(cls, accounts: list[AccountSpec]) -> list[AccountSpec]:
-        ids = [a.id for a in accounts]
-        if len(ids) != len(set(ids)):
-            raise ValueError(f"account ids must be unique, got {ids}")
+        _refuse_repeats([a.id for a in accounts], "account ids must be unique")
         return accounts
 
     def guard_config(self, *, source: str = "scenario") -> GuardConfig:
